@@ -1,0 +1,127 @@
+"""Controllers: the business logic of a DocType, run by the Kernel around each operation.
+
+A controller is made per operation with the document (``self.doc``), the caller and the Kernel (for
+reads and writes that join the same transaction). Hooks may be plain or ``async`` methods. Any exception
+raised by any hook aborts the operation and nothing it wrote is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .context import CallerContext
+from .doctype import DocType
+from .meta import Action
+
+if TYPE_CHECKING:
+    from ._kernel.kernel import Kernel
+
+T = TypeVar("T", bound=DocType)
+F = TypeVar("F", bound=Callable[..., Any])
+HookResult = Awaitable[None] | None
+
+HOOKS: tuple[str, ...] = (
+    "validate",
+    "before_insert",
+    "after_insert",
+    "before_save",
+    "after_save",
+    "before_delete",
+    "after_delete",
+    "before_submit",
+    "on_submit",
+    "before_cancel",
+    "on_cancel",
+)
+
+
+class Controller(Generic[T]):
+    """Subclass with ``Controller[Invoice]`` and override the hooks you need; the defaults do nothing."""
+
+    def __init__(self, doc: T, ctx: CallerContext, kernel: Kernel) -> None:
+        self.doc = doc
+        self.ctx = ctx
+        self.kernel = kernel
+
+    def autoname(self) -> str | None | Awaitable[str | None]:
+        """Return a name to override ``Meta.naming`` (``None`` keeps the rule)."""
+        return None
+
+    def validate(self) -> HookResult:
+        return None
+
+    def before_insert(self) -> HookResult:
+        return None
+
+    def after_insert(self) -> HookResult:
+        return None
+
+    def before_save(self) -> HookResult:
+        return None
+
+    def after_save(self) -> HookResult:
+        return None
+
+    def before_delete(self) -> HookResult:
+        return None
+
+    def after_delete(self) -> HookResult:
+        return None
+
+    def before_submit(self) -> HookResult:
+        return None
+
+    def on_submit(self) -> HookResult:
+        return None
+
+    def before_cancel(self) -> HookResult:
+        return None
+
+    def on_cancel(self) -> HookResult:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """How a ``@whitelist`` method or ``@rpc`` function may be called from outside."""
+
+    allow_guest: bool = False
+    action: Action = "write"
+    roles: frozenset[str] = frozenset()
+
+
+_EXPOSURE_ATTR = "__framework_m_exposure__"
+
+
+def whitelist(
+    fn: F | None = None, *, allow_guest: bool = False, action: Action = "write", roles: tuple[str, ...] = ()
+) -> Any:
+    """Expose a controller method over RPC. The caller needs ``action`` permission on the document (and,
+    when given, one of ``roles``); arguments are validated against the method's annotations."""
+
+    def mark(func: F) -> F:
+        setattr(func, _EXPOSURE_ATTR, Exposure(allow_guest, action, frozenset(roles)))
+        return func
+
+    return mark(fn) if fn is not None else mark
+
+
+def rpc(fn: F | None = None, *, allow_guest: bool = False, roles: tuple[str, ...] = ()) -> Any:
+    """Expose a module-level function over RPC; apps list such functions in ``App.rpc``.
+
+    Without ``roles`` any signed-in user may call it; ``allow_guest`` opens it to anonymous callers. The
+    function receives the caller as its ``ctx`` keyword when it declares one."""
+
+    def mark(func: F) -> F:
+        setattr(func, _EXPOSURE_ATTR, Exposure(allow_guest, "read", frozenset(roles)))
+        return func
+
+    return mark(fn) if fn is not None else mark
+
+
+def exposure_of(obj: object) -> Exposure | None:
+    """The exposure recorded by ``@whitelist``/``@rpc``, or ``None`` for anything not exposed."""
+    found = getattr(obj, _EXPOSURE_ATTR, None)
+    return found if isinstance(found, Exposure) else None

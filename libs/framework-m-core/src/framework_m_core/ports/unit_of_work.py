@@ -1,0 +1,20 @@
+"""UnitOfWork: one transaction around everything an operation writes, including its outbox events."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol, runtime_checkable
+
+from ..types import Transaction
+
+
+@runtime_checkable
+class UnitOfWork(Protocol):
+    """Opens transactions for the Repository and Outbox of the same adapter family.
+
+    ``transaction()`` commits when the block exits normally and rolls back everything written in it when
+    the block raises. Raises ``Conflict(retryable=True)`` when the store aborts the transaction for a
+    serialization failure or deadlock, ``AdapterError`` when the store is unreachable.
+    """
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
