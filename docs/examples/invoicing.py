@@ -66,10 +66,15 @@ class Invoice(DocType):
         title_field = "customer_name"
         # Accounts users work on their own invoices only; managers on all of them.
         permissions = [
-            PermissionRule(role="Accounts User", rows="own",
-                           actions=frozenset({"read", "write", "create", "submit"})),
-            PermissionRule(role="Accounts Manager",
-                           actions=frozenset({"read", "write", "create", "submit", "cancel", "amend"})),
+            PermissionRule(
+                role="Accounts User",
+                rows="own",
+                actions=frozenset({"read", "write", "create", "submit"}),
+            ),
+            PermissionRule(
+                role="Accounts Manager",
+                actions=frozenset({"read", "write", "create", "submit", "cancel", "amend"}),
+            ),
         ]
 
 
@@ -84,7 +89,9 @@ class InvoiceController(Controller[Invoice]):
         return f"{self.doc.name}: {self.doc.total} {currency}"
 
 
-app = App(name="invoicing", doctypes=[Customer, Invoice], controllers={"Invoice": InvoiceController})
+app = App(
+    name="invoicing", doctypes=[Customer, Invoice], controllers={"Invoice": InvoiceController}
+)
 
 alice = CallerContext.for_user("alice@example.com", "Accounts User")
 bob = CallerContext.for_user("bob@example.com", "Accounts User")
@@ -97,16 +104,30 @@ async def main(kernel: Kernel | None = None) -> dict[str, object]:
     acme = await kernel.create(manager, Customer, {"customer_name": "Acme"})
 
     # Create: named from the series, total computed by the controller, customer name fetched.
-    invoice = await kernel.create(alice, Invoice, {
-        "customer": acme.id,
-        "items": [{"item": "Bolt", "qty": 10, "rate": "0.25"}, {"item": "Nut", "qty": 10, "rate": "0.10"}],
-    })
-    assert invoice.name.startswith("INV-") and invoice.name.endswith("-0001")
-    assert invoice.total == Decimal("3.50") and invoice.customer_name == "Acme"
+    invoice = await kernel.create(
+        alice,
+        Invoice,
+        {
+            "customer": acme.id,
+            "items": [
+                {"item": "Bolt", "qty": 10, "rate": "0.25"},
+                {"item": "Nut", "qty": 10, "rate": "0.10"},
+            ],
+        },
+    )
+    assert str(invoice.name).startswith("INV-")
+    assert str(invoice.name).endswith("-0001")
+    assert invoice.total == Decimal("3.50")
+    assert invoice.customer_name == "Acme"
 
     # Update with the version we read; a second update with that same (now stale) version conflicts.
-    invoice = await kernel.update(alice, Invoice, invoice.id, {"items": [
-        {"item": "Bolt", "qty": 20, "rate": "0.25"}]}, version=invoice.version)
+    invoice = await kernel.update(
+        alice,
+        Invoice,
+        invoice.id,
+        {"items": [{"item": "Bolt", "qty": 20, "rate": "0.25"}]},
+        version=invoice.version,
+    )
     try:
         await kernel.update(alice, Invoice, invoice.id, {"total": 0}, version=invoice.version - 1)
         raise AssertionError("a stale version must conflict")
@@ -117,7 +138,8 @@ async def main(kernel: Kernel | None = None) -> dict[str, object]:
     invoice = await kernel.submit(alice, Invoice, invoice.name)
     cancelled = await kernel.cancel(manager, Invoice, invoice.id)
     amended = await kernel.amend(manager, Invoice, cancelled.id)
-    assert amended.name == f"{invoice.name}-1" and amended.amended_from == invoice.id
+    assert amended.name == f"{invoice.name}-1"
+    assert amended.amended_from == invoice.id
 
     # Permissions: no role → denied; row-level security hides alice's invoices from bob.
     try:

@@ -28,8 +28,9 @@ class CallerContext:
     is_system: bool = False
 
     @classmethod
-    def for_user(cls, user: str, *roles: str, teams: frozenset[str] = frozenset(),
-                 tenant: str | None = None) -> CallerContext:
+    def for_user(
+        cls, user: str, *roles: str, teams: frozenset[str] = frozenset(), tenant: str | None = None
+    ) -> CallerContext:
         return cls(user=user, roles=frozenset(roles), teams=teams, tenant=tenant)
 
     @classmethod
@@ -41,7 +42,12 @@ class CallerContext:
         return self.user == GUEST_USER
 
 
-def SystemContext(reason: str = "system", *, tenant: str | None = None) -> CallerContext:  # noqa: N802
+def SystemContext(reason: str = "system", *, tenant: str | None = None) -> CallerContext:
     """The explicit context for jobs and migrations: bypasses permissions, recorded as user ``system``."""
-    return CallerContext(user="system", roles=frozenset({ADMIN_ROLE}), tenant=tenant,
-                         attributes={"reason": reason}, is_system=True)
+    return CallerContext(
+        user="system",
+        roles=frozenset({ADMIN_ROLE}),
+        tenant=tenant,
+        attributes={"reason": reason},
+        is_system=True,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .context import CallerContext
 from .doctype import DocType
@@ -45,7 +45,7 @@ class Controller(Generic[T]):
         self.ctx = ctx
         self.kernel = kernel
 
-    def autoname(self) -> str | None | Awaitable[str | None]:
+    def autoname(self) -> str | Awaitable[str | None] | None:
         """Return a name to override ``Meta.naming`` (``None`` keeps the rule)."""
         return None
 
@@ -95,9 +95,22 @@ class Exposure:
 _EXPOSURE_ATTR = "__framework_m_exposure__"
 
 
+@overload
+def whitelist(fn: F, /) -> F: ...
+@overload
 def whitelist(
-    fn: F | None = None, *, allow_guest: bool = False, action: Action = "write", roles: tuple[str, ...] = ()
-) -> Any:
+    *, allow_guest: bool = False, action: Action = "write", roles: tuple[str, ...] = ()
+) -> Callable[[F], F]: ...
+
+
+def whitelist(
+    fn: F | None = None,
+    /,
+    *,
+    allow_guest: bool = False,
+    action: Action = "write",
+    roles: tuple[str, ...] = (),
+) -> F | Callable[[F], F]:
     """Expose a controller method over RPC. The caller needs ``action`` permission on the document (and,
     when given, one of ``roles``); arguments are validated against the method's annotations."""
 
@@ -108,7 +121,15 @@ def whitelist(
     return mark(fn) if fn is not None else mark
 
 
-def rpc(fn: F | None = None, *, allow_guest: bool = False, roles: tuple[str, ...] = ()) -> Any:
+@overload
+def rpc(fn: F, /) -> F: ...
+@overload
+def rpc(*, allow_guest: bool = False, roles: tuple[str, ...] = ()) -> Callable[[F], F]: ...
+
+
+def rpc(
+    fn: F | None = None, /, *, allow_guest: bool = False, roles: tuple[str, ...] = ()
+) -> F | Callable[[F], F]:
     """Expose a module-level function over RPC; apps list such functions in ``App.rpc``.
 
     Without ``roles`` any signed-in user may call it; ``allow_guest`` opens it to anonymous callers. The

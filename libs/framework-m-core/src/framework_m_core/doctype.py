@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,6 +83,8 @@ class DocType(BaseModel):
     docstatus: DocStatus = DocStatus.DRAFT
     amended_from: UUID | None = None
 
+    Meta: ClassVar[type]
+
 
 class ChildDocType(BaseModel):
     """Base of rows of a child table; they live and die with their parent document."""
@@ -90,6 +93,8 @@ class ChildDocType(BaseModel):
 
     id: UUID = Field(default_factory=uuid7)
     idx: int = 0
+
+    Meta: ClassVar[type]
 
 
 STANDARD_FIELDS: tuple[str, ...] = (

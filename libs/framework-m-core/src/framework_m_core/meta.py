@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any, Literal, Union, get_args, get_origin
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.fields import FieldInfo
 
 from .doctype import (
@@ -36,8 +36,19 @@ Action = Literal["read", "write", "create", "delete", "submit", "cancel", "amend
 ACTIONS: tuple[Action, ...] = typing.get_args(Action)
 
 FieldKind = Literal[
-    "data", "int", "float", "bool", "decimal", "date", "datetime", "time", "uuid",
-    "select", "link", "table", "json",
+    "data",
+    "int",
+    "float",
+    "bool",
+    "decimal",
+    "date",
+    "datetime",
+    "time",
+    "uuid",
+    "select",
+    "link",
+    "table",
+    "json",
 ]
 
 
@@ -160,7 +171,9 @@ def describe_field(name: str, info: FieldInfo, *, standard: bool = False) -> Fie
     origin = get_origin(annotation)
     if link is not None:
         if annotation is not UUID:
-            raise ConfigurationError(f"Link field {name!r} must be typed UUID (it stores the target id)")
+            raise ConfigurationError(
+                f"Link field {name!r} must be typed UUID (it stores the target id)"
+            )
         return FieldSpec(kind="link", link_doctype=link.doctype, **common)
     if origin is Literal:
         return FieldSpec(kind="select", options=get_args(annotation), **common)
@@ -219,7 +232,9 @@ class DocTypeMeta:
     children: Mapping[str, DocTypeMeta] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, model: type[BaseModel], *, app: str | None = None, name: str | None = None) -> DocTypeMeta:
+    def of(
+        cls, model: type[BaseModel], *, app: str | None = None, name: str | None = None
+    ) -> DocTypeMeta:
         """Describe ``model`` and check its options refer to real fields."""
         if not issubclass(model, DocType | ChildDocType):
             raise ConfigurationError(f"{model!r} is not a DocType or ChildDocType")

@@ -60,7 +60,9 @@ def _token(token: str, spec: str, *, allow_text: bool) -> Part:
         return Part("text", token)
     if token.isidentifier():
         return Part("field", token)
-    raise ConfigurationError(f"naming rule {spec!r}: {{{token}}} is not a field, date token or counter")
+    raise ConfigurationError(
+        f"naming rule {spec!r}: {{{token}}} is not a field, date token or counter"
+    )
 
 
 def parse_naming(spec: str) -> NamingRule:
@@ -99,7 +101,9 @@ def parse_naming(spec: str) -> NamingRule:
 def _checked(spec: str, parts: list[Part]) -> NamingRule:
     counters = [p for p in parts if p.kind == "counter"]
     if len(counters) != 1:
-        raise ConfigurationError(f"naming rule {spec!r} must contain exactly one counter such as ####")
+        raise ConfigurationError(
+            f"naming rule {spec!r} must contain exactly one counter such as ####"
+        )
     return NamingRule("series", parts=tuple(parts))
 
 

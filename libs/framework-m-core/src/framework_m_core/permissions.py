@@ -30,12 +30,16 @@ class RolePermissionPolicy:
         return ctx.is_system or self.admin_role in ctx.roles
 
     def _scopes(self, ctx: CallerContext, meta: DocTypeMeta, action: Action) -> set[str]:
-        return {r.rows for r in meta.options.permissions if r.role in ctx.roles and action in r.actions}
+        return {
+            r.rows for r in meta.options.permissions if r.role in ctx.roles and action in r.actions
+        }
 
     def permitted_actions(self, ctx: CallerContext, meta: DocTypeMeta) -> frozenset[Action]:
         if self._bypass(ctx):
             return frozenset(ACTIONS)
-        return frozenset(a for r in meta.options.permissions if r.role in ctx.roles for a in r.actions)
+        return frozenset(
+            a for r in meta.options.permissions if r.role in ctx.roles for a in r.actions
+        )
 
     def _own(self, ctx: CallerContext, meta: DocTypeMeta) -> Filter:
         values = (ctx.user, *sorted(ctx.teams))
@@ -85,5 +89,6 @@ class RolePermissionPolicy:
         if shared:
             return shared
         raise PermissionDenied(
-            f"{ctx.user} may not {action} {meta.name}", details={"doctype": meta.name, "action": action}
+            f"{ctx.user} may not {action} {meta.name}",
+            details={"doctype": meta.name, "action": action},
         )

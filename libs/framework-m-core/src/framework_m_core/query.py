@@ -23,15 +23,45 @@ from .errors import FieldError, QueryError
 from .meta import DocTypeMeta, FieldSpec
 
 Operator = Literal[
-    "=", "!=", "<", "<=", ">", ">=", "in", "not_in", "like", "not_like", "is_set", "is_not_set", "between"
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not_in",
+    "like",
+    "not_like",
+    "is_set",
+    "is_not_set",
+    "between",
 ]
 OPERATORS: frozenset[str] = frozenset(Operator.__args__)  # type: ignore[attr-defined]
 _ALIASES = {
-    "==": "=", "<>": "!=", "not in": "not_in", "not like": "not_like", "is set": "is_set",
-    "is not set": "is_not_set", "notin": "not_in",
+    "==": "=",
+    "<>": "!=",
+    "not in": "not_in",
+    "not like": "not_like",
+    "is set": "is_set",
+    "is not set": "is_not_set",
+    "notin": "not_in",
 }
-_ORDERABLE = frozenset({"data", "int", "float", "bool", "decimal", "date", "datetime", "time", "uuid",
-                        "select", "link"})
+_ORDERABLE = frozenset(
+    {
+        "data",
+        "int",
+        "float",
+        "bool",
+        "decimal",
+        "date",
+        "datetime",
+        "time",
+        "uuid",
+        "select",
+        "link",
+    }
+)
 _TEXT = frozenset({"data", "select"})
 
 DEFAULT_LIMIT = 20
@@ -125,8 +155,9 @@ def _coerce(spec: FieldSpec, value: Any, loc: list[str | int]) -> Any:
     return coerced.value if isinstance(coerced, Enum) else coerced
 
 
-def make_condition(meta: DocTypeMeta, fieldname: str, op: str, value: Any = None,
-                   loc: Sequence[str | int] = ()) -> Condition:
+def make_condition(
+    meta: DocTypeMeta, fieldname: str, op: str, value: Any = None, loc: Sequence[str | int] = ()
+) -> Condition:
     """Validate one condition against ``meta``: the field exists, the operator fits it, values coerce."""
     where = list(loc)
     spec = _queryable(meta, fieldname, [*where, 0])
@@ -136,8 +167,13 @@ def make_condition(meta: DocTypeMeta, fieldname: str, op: str, value: Any = None
     if op_name not in OPERATORS:
         raise QueryError(
             f"unknown operator {op!r}",
-            [FieldError([*where, 1], f"unknown operator {op!r}; use one of {sorted(OPERATORS)}",
-                        "unknown_operator")],
+            [
+                FieldError(
+                    [*where, 1],
+                    f"unknown operator {op!r}; use one of {sorted(OPERATORS)}",
+                    "unknown_operator",
+                )
+            ],
         )
     if op_name in ("=", "!=") and value is None:
         op_name = "is_not_set" if op_name == "=" else "is_set"
@@ -146,33 +182,47 @@ def make_condition(meta: DocTypeMeta, fieldname: str, op: str, value: Any = None
     if spec.kind == "json":
         raise QueryError(
             f"field {fieldname!r} holds JSON; only is_set/is_not_set can filter it",
-            [FieldError([*where, 1], "only is_set/is_not_set apply to JSON fields", "invalid_operator")],
+            [
+                FieldError(
+                    [*where, 1], "only is_set/is_not_set apply to JSON fields", "invalid_operator"
+                )
+            ],
         )
     value_loc = [*where, 2]
     if op_name in ("like", "not_like"):
         if spec.kind not in _TEXT or not isinstance(value, str):
             raise QueryError(
                 f"{op_name} needs a text field and a string pattern",
-                [FieldError(value_loc, "like needs a text field and a string pattern", "invalid_value")],
+                [
+                    FieldError(
+                        value_loc, "like needs a text field and a string pattern", "invalid_value"
+                    )
+                ],
             )
         return Condition(fieldname, op_name, value)  # type: ignore[arg-type]
     if op_name in ("in", "not_in"):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list | tuple | set | frozenset):
-            raise QueryError(f"{op_name} needs a list",
-                             [FieldError(value_loc, "expected a list", "invalid_value")])
+            raise QueryError(
+                f"{op_name} needs a list",
+                [FieldError(value_loc, "expected a list", "invalid_value")],
+            )
         items = tuple(_coerce(spec, v, [*value_loc, i]) for i, v in enumerate(value))
         return Condition(fieldname, op_name, items)  # type: ignore[arg-type]
     if op_name == "between":
         if not isinstance(value, list | tuple) or len(value) != 2:
-            raise QueryError("between needs [low, high]",
-                             [FieldError(value_loc, "expected [low, high]", "invalid_value")])
+            raise QueryError(
+                "between needs [low, high]",
+                [FieldError(value_loc, "expected [low, high]", "invalid_value")],
+            )
         low, high = (_coerce(spec, v, [*value_loc, i]) for i, v in enumerate(value))
         return Condition(fieldname, "between", (low, high))
     if spec.kind not in _ORDERABLE and op_name not in ("=", "!="):
-        raise QueryError(f"{op_name} does not apply to {fieldname!r}",
-                         [FieldError([*where, 1], "operator does not apply", "invalid_operator")])
+        raise QueryError(
+            f"{op_name} does not apply to {fieldname!r}",
+            [FieldError([*where, 1], "operator does not apply", "invalid_operator")],
+        )
     return Condition(fieldname, op_name, _coerce(spec, value, value_loc))  # type: ignore[arg-type]
 
 
@@ -187,14 +237,22 @@ def parse_filters(meta: DocTypeMeta, raw: Any) -> Filter | None:
         try:
             raw = json.loads(raw)
         except ValueError as exc:
-            raise QueryError(f"filters are not valid JSON: {exc}",
-                             [FieldError(["filters"], "not valid JSON", "invalid_json")]) from None
+            raise QueryError(
+                f"filters are not valid JSON: {exc}",
+                [FieldError(["filters"], "not valid JSON", "invalid_json")],
+            ) from None
     conditions: list[Condition] = []
     if isinstance(raw, Mapping):
         for fname, value in raw.items():
             loc: list[str | int] = ["filters", str(fname)]
-            if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and (
-                _ALIASES.get(value[0].lower(), value[0].lower()) in OPERATORS or value[0].lower() == "is"
+            if (
+                isinstance(value, list)
+                and len(value) == 2
+                and isinstance(value[0], str)
+                and (
+                    _ALIASES.get(value[0].lower(), value[0].lower()) in OPERATORS
+                    or value[0].lower() == "is"
+                )
             ):
                 conditions.append(make_condition(meta, str(fname), value[0], value[1], loc))
             else:
@@ -203,27 +261,37 @@ def parse_filters(meta: DocTypeMeta, raw: Any) -> Filter | None:
         for i, item in enumerate(raw):
             loc = ["filters", i]
             if not isinstance(item, list | tuple) or len(item) not in (2, 3, 4):
-                raise QueryError("each filter must be [field, operator, value]",
-                                 [FieldError(loc, "expected [field, operator, value]", "invalid_filter")])
+                raise QueryError(
+                    "each filter must be [field, operator, value]",
+                    [FieldError(loc, "expected [field, operator, value]", "invalid_filter")],
+                )
             parts = list(item)
             if len(parts) == 4:
                 if parts[0] != meta.name:
-                    raise QueryError(f"filter names DocType {parts[0]!r}, expected {meta.name!r}",
-                                     [FieldError(loc, "wrong DocType", "invalid_filter")])
+                    raise QueryError(
+                        f"filter names DocType {parts[0]!r}, expected {meta.name!r}",
+                        [FieldError(loc, "wrong DocType", "invalid_filter")],
+                    )
                 parts = parts[1:]
             if len(parts) == 2:
                 parts = [parts[0], "=", parts[1]]
             fname, op, value = parts
             if not isinstance(fname, str) or not isinstance(op, str):
-                raise QueryError("field and operator must be strings",
-                                 [FieldError(loc, "field and operator must be strings", "invalid_filter")])
+                raise QueryError(
+                    "field and operator must be strings",
+                    [FieldError(loc, "field and operator must be strings", "invalid_filter")],
+                )
             conditions.append(make_condition(meta, fname, op, value, loc))
     else:
-        raise QueryError("filters must be a list or an object",
-                         [FieldError(["filters"], "expected a list or an object", "invalid_filter")])
+        raise QueryError(
+            "filters must be a list or an object",
+            [FieldError(["filters"], "expected a list or an object", "invalid_filter")],
+        )
     if len(conditions) > MAX_CONDITIONS:
-        raise QueryError(f"at most {MAX_CONDITIONS} filter conditions are allowed",
-                         [FieldError(["filters"], "too many conditions", "too_many")])
+        raise QueryError(
+            f"at most {MAX_CONDITIONS} filter conditions are allowed",
+            [FieldError(["filters"], "too many conditions", "too_many")],
+        )
     return all_of(*conditions)
 
 
@@ -236,13 +304,19 @@ def parse_order_by(meta: DocTypeMeta, raw: str | Sequence[str] | None) -> tuple[
     for i, item in enumerate(items):
         words = item.split()
         loc: list[str | int] = ["order_by", i]
-        if not 1 <= len(words) <= 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise QueryError(f"bad order_by item {item!r}; use '<field> [asc|desc]'",
-                             [FieldError(loc, "use '<field> [asc|desc]'", "invalid_order")])
+        if not 1 <= len(words) <= 2 or (
+            len(words) == 2 and words[1].lower() not in ("asc", "desc")
+        ):
+            raise QueryError(
+                f"bad order_by item {item!r}; use '<field> [asc|desc]'",
+                [FieldError(loc, "use '<field> [asc|desc]'", "invalid_order")],
+            )
         spec = _queryable(meta, words[0], loc)
         if spec.kind not in _ORDERABLE:
-            raise QueryError(f"cannot order by {spec.name!r}",
-                             [FieldError(loc, "field is not orderable", "invalid_order")])
+            raise QueryError(
+                f"cannot order by {spec.name!r}",
+                [FieldError(loc, "field is not orderable", "invalid_order")],
+            )
         keys.append(OrderBy(words[0], len(words) == 2 and words[1].lower() == "desc"))
     return tuple(keys)
 
@@ -255,8 +329,10 @@ def parse_fields(meta: DocTypeMeta, raw: str | Sequence[str] | None) -> tuple[st
         try:
             decoded = json.loads(raw) if raw.lstrip().startswith("[") else raw.split(",")
         except ValueError:
-            raise QueryError("fields is not valid JSON",
-                             [FieldError(["fields"], "not valid JSON", "invalid_json")]) from None
+            raise QueryError(
+                "fields is not valid JSON",
+                [FieldError(["fields"], "not valid JSON", "invalid_json")],
+            ) from None
         raw = [str(f).strip() for f in decoded]
     selected: list[str] = ["id"]
     for i, name in enumerate(raw):
@@ -280,11 +356,15 @@ def build_query(
     """Validate a whole list request; every problem is a QueryError naming the offending part."""
     page = DEFAULT_LIMIT if limit is None else limit
     if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= max_limit:
-        raise QueryError(f"limit must be between 1 and {max_limit}",
-                         [FieldError(["limit"], f"must be between 1 and {max_limit}", "out_of_range")])
+        raise QueryError(
+            f"limit must be between 1 and {max_limit}",
+            [FieldError(["limit"], f"must be between 1 and {max_limit}", "out_of_range")],
+        )
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise QueryError("offset must be zero or more",
-                         [FieldError(["offset"], "must be zero or more", "out_of_range")])
+        raise QueryError(
+            "offset must be zero or more",
+            [FieldError(["offset"], "must be zero or more", "out_of_range")],
+        )
     return Query(
         filters=parse_filters(meta, filters),
         order_by=parse_order_by(meta, order_by),

@@ -39,7 +39,9 @@ def discover_apps(order: Sequence[str] | None = None) -> list[LoadedApp]:
         loaded = ep.load()
         app = loaded() if callable(loaded) and not isinstance(loaded, App) else loaded
         if not isinstance(app, App):
-            raise ConfigurationError(f"entry point {ep.name} = {ep.value!r} is not a framework_m App")
+            raise ConfigurationError(
+                f"entry point {ep.name} = {ep.value!r} is not a framework_m App"
+            )
         if ep.name in found:
             raise ConfigurationError(
                 f"two apps are named {ep.name!r}: {found[ep.name].source} and {_source(app, ep)}"
@@ -70,8 +72,9 @@ class MetaRegistry:
     """Immutable view of the installed apps; build with ``MetaRegistry.from_apps`` or ``discover``."""
 
     def __init__(self, apps: Iterable[App | LoadedApp]) -> None:
-        self.apps: list[LoadedApp] = [a if isinstance(a, LoadedApp) else LoadedApp(a, f"app {a.name!r}")
-                                      for a in apps]
+        self.apps: list[LoadedApp] = [
+            a if isinstance(a, LoadedApp) else LoadedApp(a, f"app {a.name!r}") for a in apps
+        ]
         models: dict[str, tuple[type[DocType], LoadedApp]] = {}
         self._controllers: dict[str, type[Controller[Any]]] = {}
         self._rpc: dict[str, Callable[..., Any]] = {}
@@ -86,18 +89,26 @@ class MetaRegistry:
         for loaded in self.apps:
             for target, extension in loaded.app.overrides.items():
                 if target not in models:
-                    raise ConfigurationError(f"{loaded.source} overrides unknown DocType {target!r}")
+                    raise ConfigurationError(
+                        f"{loaded.source} overrides unknown DocType {target!r}"
+                    )
                 model, owner = models[target]
                 models[target] = (_extend(model, extension, loaded.source), owner)
             for target, controller in loaded.app.controllers.items():
                 if target not in models:
-                    raise ConfigurationError(f"{loaded.source} has a controller for unknown DocType {target!r}")
+                    raise ConfigurationError(
+                        f"{loaded.source} has a controller for unknown DocType {target!r}"
+                    )
                 self._controllers[target] = controller  # later apps refine earlier controllers
             for fn in loaded.app.rpc:
                 if exposure_of(fn) is None:
-                    raise ConfigurationError(f"{loaded.source} lists {fn.__qualname__} in rpc without @rpc")
+                    raise ConfigurationError(
+                        f"{loaded.source} lists {fn.__qualname__} in rpc without @rpc"
+                    )
                 self._rpc[f"{fn.__module__}.{fn.__qualname__}"] = fn
-        self._metas = {n: DocTypeMeta.of(m, app=owner.app.name, name=n) for n, (m, owner) in models.items()}
+        self._metas = {
+            n: DocTypeMeta.of(m, app=owner.app.name, name=n) for n, (m, owner) in models.items()
+        }
         self._check_links()
 
     @classmethod
@@ -136,4 +147,6 @@ class MetaRegistry:
 
     def referencing(self, name: str) -> list[tuple[DocTypeMeta, str]]:
         """Top-level DocTypes and Link fields that point at ``name`` (used to protect deletes)."""
-        return [(m, f) for m in self._metas.values() for f, target in m.links.items() if target == name]
+        return [
+            (m, f) for m in self._metas.values() for f, target in m.links.items() if target == name
+        ]

@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from ._kernel.kernel import Kernel
 from .app import App
 from .builtin import app as core_app
-from .memory import MemoryCache, MemoryEventBus, MemoryJobQueue, MemoryNamingCounter, MemoryPersistence
+from .memory import (
+    MemoryCache,
+    MemoryEventBus,
+    MemoryJobQueue,
+    MemoryNamingCounter,
+    MemoryPersistence,
+)
 from .memory.clock import SystemClock
 from .memory.id_generator import UUID7Generator
 from .permissions import RolePermissionPolicy

@@ -126,12 +126,23 @@ class Kernel:
         for name in names:
             await self._run(getattr(controller, name)())
 
-    def _event(self, ctx: CallerContext, meta: DocTypeMeta, kind: str, doc: DocType,
-               **extra: Any) -> DomainEvent:
-        data = doc.model_dump(mode="json") if kind != "deleted" else {"id": str(doc.id), "name": doc.name}
+    def _event(
+        self, ctx: CallerContext, meta: DocTypeMeta, kind: str, doc: DocType, **extra: Any
+    ) -> DomainEvent:
+        data = (
+            doc.model_dump(mode="json")
+            if kind != "deleted"
+            else {"id": str(doc.id), "name": doc.name}
+        )
         return DomainEvent(
-            id=self.ids.new_id(), type=kind, doctype=meta.name, document_id=doc.id,
-            document_name=doc.name, time=self.clock.now(), actor=ctx.user, data={**data, **extra},
+            id=self.ids.new_id(),
+            type=kind,
+            doctype=meta.name,
+            document_id=doc.id,
+            document_name=doc.name,
+            time=self.clock.now(),
+            actor=ctx.user,
+            data={**data, **extra},
             tenant=ctx.tenant,
         )
 
@@ -139,12 +150,16 @@ class Kernel:
         await self.outbox.append(scope.tx, [event])
         scope.events.append(event)
 
-    async def _shared_actions(self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta,
-                              doc_id: UUID | None = None) -> dict[UUID, frozenset[Action]]:
+    async def _shared_actions(
+        self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, doc_id: UUID | None = None
+    ) -> dict[UUID, frozenset[Action]]:
         """Shares granted to the caller on ``meta`` documents (one query)."""
         if self._share_meta is None or ctx.is_system:
             return {}
-        conditions: list[Filter] = [Condition("share_doctype", "=", meta.name), Condition("user", "=", ctx.user)]
+        conditions: list[Filter] = [
+            Condition("share_doctype", "=", meta.name),
+            Condition("user", "=", ctx.user),
+        ]
         if doc_id is not None:
             conditions.append(Condition("document", "=", doc_id))
         rows = await self.repository.list(
@@ -155,41 +170,55 @@ class Kernel:
             shared.setdefault(row["document"], set()).update(a for a in ACTIONS if row.get(a))
         return {k: frozenset(v) for k, v in shared.items()}
 
-    async def _authorize(self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, action: Action,
-                         record: Record) -> None:
-        """Check ``action`` on one record; rows the caller may not even read are reported as missing."""
+    async def _authorize(
+        self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, action: Action, record: Record
+    ) -> frozenset[Action]:
+        """Check ``action`` on one record; rows the caller may not even read are reported as missing.
+
+        Returns the actions shared with the caller on this record (empty when roles sufficed)."""
         try:
             self.permission.check(ctx, meta, action, record)
-            return
+            return frozenset()
         except PermissionDenied:
-            shared = (await self._shared_actions(tx, ctx, meta, record["id"])).get(record["id"], frozenset())
+            shared = (await self._shared_actions(tx, ctx, meta, record["id"])).get(
+                record["id"], frozenset()
+            )
         try:
             self.permission.check(ctx, meta, action, record, shared)
-            return
+            return shared
         except PermissionDenied:
             if action == "read" or not self._can(ctx, meta, "read", record, shared):
-                raise NotFound(f"{meta.name} {record.get('name')} not found",
-                               details={"doctype": meta.name}) from None
+                raise NotFound(
+                    f"{meta.name} {record.get('name')} not found", details={"doctype": meta.name}
+                ) from None
             raise
 
-    def _can(self, ctx: CallerContext, meta: DocTypeMeta, action: Action, record: Record,
-             shared: Collection[Action]) -> bool:
+    def _can(
+        self,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        action: Action,
+        record: Record,
+        shared: Collection[Action],
+    ) -> bool:
         try:
             self.permission.check(ctx, meta, action, record, shared)
         except PermissionDenied:
             return False
         return True
 
-    async def _row_filter(self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta,
-                          action: Action) -> Filter | None:
+    async def _row_filter(
+        self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, action: Action
+    ) -> Filter | None:
+        """The RLS condition for ``action``: role rules plus explicit shares (one share query at most)."""
         try:
-            return self.permission.row_filter(ctx, meta, action)
+            if self.permission.row_filter(ctx, meta, action) is None:
+                return None
         except PermissionDenied:
-            shared = await self._shared_actions(tx, ctx, meta)
-            ids = [doc_id for doc_id, actions in shared.items() if action in actions]
-            if not ids:
-                raise
-            return self.permission.row_filter(ctx, meta, action, ids)
+            pass
+        shared = await self._shared_actions(tx, ctx, meta)
+        ids = [doc_id for doc_id, actions in shared.items() if action in actions]
+        return self.permission.row_filter(ctx, meta, action, ids)
 
     async def _load(self, tx: Transaction, meta: DocTypeMeta, key: UUID | str) -> Record:
         record: Record | None = None
@@ -199,7 +228,9 @@ class Kernel:
         if record is None and isinstance(key, str):
             record = await self.repository.get_by_name(tx, meta, key)
         if record is None:
-            raise NotFound(f"{meta.name} {key} not found", details={"doctype": meta.name, "key": str(key)})
+            raise NotFound(
+                f"{meta.name} {key} not found", details={"doctype": meta.name, "key": str(key)}
+            )
         return record
 
     def _payload(self, meta: DocTypeMeta, data: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
@@ -220,8 +251,9 @@ class Kernel:
             raw.pop(key, None)
         return raw
 
-    def _number_children(self, meta: DocTypeMeta, payload: dict[str, Any],
-                         existing: Record | None = None) -> None:
+    def _number_children(
+        self, meta: DocTypeMeta, payload: dict[str, Any], existing: Record | None = None
+    ) -> None:
         """Give child rows ids (keeping ids of rows that already belong to this document) and idx."""
         for table in meta.children:
             rows = payload.get(table)
@@ -230,8 +262,13 @@ class Kernel:
             known = {row["id"] for row in (existing or {}).get(table, [])}
             numbered = []
             for i, row in enumerate(rows, start=1):
-                item = row.model_dump() if isinstance(row, BaseModel) else dict(row) \
-                    if isinstance(row, Mapping) else row
+                item = (
+                    row.model_dump()
+                    if isinstance(row, BaseModel)
+                    else dict(row)
+                    if isinstance(row, Mapping)
+                    else row
+                )
                 if isinstance(item, dict):
                     row_id = _as_uuid(item.get("id"))
                     item["id"] = row_id if row_id in known else self.ids.new_id()
@@ -239,8 +276,13 @@ class Kernel:
                 numbered.append(item)
             payload[table] = numbered
 
-    async def _name(self, meta: DocTypeMeta, doc: DocType, controller: Controller[Any],
-                    links: Mapping[UUID, Record]) -> str:
+    async def _name(
+        self,
+        meta: DocTypeMeta,
+        doc: DocType,
+        controller: Controller[Any],
+        links: Mapping[UUID, Record],
+    ) -> str:
         custom = await self._run(controller.autoname())
         if custom is not None:
             return str(custom)
@@ -251,29 +293,34 @@ class Kernel:
             return str(doc.id)
         if rule.kind == "prompt":
             if not doc.name:
-                raise ValidationError(f"{meta.name} needs a name",
-                                      [{"loc": ["name"], "message": "required", "type": "missing"}])
+                raise ValidationError(
+                    f"{meta.name} needs a name",
+                    [{"loc": ["name"], "message": "required", "type": "missing"}],
+                )
             return doc.name
         if rule.kind == "field":
             value = getattr(doc, rule.field or "")
             if value is None or str(value).strip() == "":
-                raise ValidationError(f"{meta.name} is named by {rule.field!r}, which is empty",
-                                      [{"loc": [rule.field], "message": "required for naming",
-                                        "type": "missing"}])
+                raise ValidationError(
+                    f"{meta.name} is named by {rule.field!r}, which is empty",
+                    [{"loc": [rule.field], "message": "required for naming", "type": "missing"}],
+                )
             return str(value).strip()
 
         async def value_of(fieldname: str) -> str:
             value = getattr(doc, fieldname)
             if value is None:
-                raise ValidationError(f"{meta.name} is named from {fieldname!r}, which is empty",
-                                      [{"loc": [fieldname], "message": "required for naming",
-                                        "type": "missing"}])
+                raise ValidationError(
+                    f"{meta.name} is named from {fieldname!r}, which is empty",
+                    [{"loc": [fieldname], "message": "required for naming", "type": "missing"}],
+                )
             if fieldname in meta.links:
                 return str(links[value].get("name"))
             return str(getattr(value, "value", value))
 
-        return await render_series(rule, now=self.clock.now(), counter=self.naming_counter,
-                                   value_of=value_of)
+        return await render_series(
+            rule, now=self.clock.now(), counter=self.naming_counter, value_of=value_of
+        )
 
     @staticmethod
     def _revalidate(meta: DocTypeMeta, doc: DocType) -> Any:
@@ -286,20 +333,29 @@ class Kernel:
     # ------------------------------------------------------------- creation
 
     @overload
-    async def create(self, ctx: CallerContext, doctype: type[D], data: Mapping[str, Any] | BaseModel) -> D: ...
+    async def create(
+        self, ctx: CallerContext, doctype: type[D], data: Mapping[str, Any] | BaseModel
+    ) -> D: ...
     @overload
-    async def create(self, ctx: CallerContext, doctype: str, data: Mapping[str, Any] | BaseModel) -> Any: ...
+    async def create(
+        self, ctx: CallerContext, doctype: str, data: Mapping[str, Any] | BaseModel
+    ) -> Any: ...
 
-    async def create(self, ctx: CallerContext, doctype: str | type[DocType],
-                     data: Mapping[str, Any] | BaseModel) -> Any:
+    async def create(
+        self, ctx: CallerContext, doctype: str | type[DocType], data: Mapping[str, Any] | BaseModel
+    ) -> Any:
         """Create a document; returns it as stored (named, versioned, with computed fields)."""
         meta = self.meta(doctype)
         self.permission.check(ctx, meta, "create")
         async with self.scopes.open() as scope:
             return await self._insert(scope, ctx, meta, self._payload(meta, data))
 
-    async def insert_many(self, ctx: CallerContext, doctype: str | type[DocType],
-                          items: Sequence[Mapping[str, Any] | BaseModel]) -> list[Any]:
+    async def insert_many(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        items: Sequence[Mapping[str, Any] | BaseModel],
+    ) -> list[Any]:
         """Create many documents all-or-nothing; a failure names the item index in its error."""
         meta = self.meta(doctype)
         self.permission.check(ctx, meta, "create")
@@ -313,13 +369,28 @@ class Kernel:
                     raise
         return docs
 
-    async def _insert(self, scope: Scope, ctx: CallerContext, meta: DocTypeMeta, payload: dict[str, Any],
-                      *, name: str | None = None, amended_from: UUID | None = None) -> Any:
+    async def _insert(
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        payload: dict[str, Any],
+        *,
+        name: str | None = None,
+        amended_from: UUID | None = None,
+    ) -> Any:
         now = self.clock.now()
         self._number_children(meta, payload)
-        payload.update(id=self.ids.new_id(), owner=ctx.user, creation=now, modified=now,
-                       modified_by=ctx.user, version=1, docstatus=DocStatus.DRAFT,
-                       amended_from=amended_from)
+        payload.update(
+            id=self.ids.new_id(),
+            owner=ctx.user,
+            creation=now,
+            modified=now,
+            modified_by=ctx.user,
+            version=1,
+            docstatus=DocStatus.DRAFT,
+            amended_from=amended_from,
+        )
         payload.setdefault("name", None)
         doc = build(meta, payload)
         self.permission.check(ctx, meta, "create", to_record(meta, doc))
@@ -357,105 +428,174 @@ class Kernel:
     ) -> Page[Any]:
         """List readable documents. Filters accept the Frappe wire formats; RLS is added as a filter."""
         meta = self.meta(doctype)
-        query = build_query(meta, filters=filters, order_by=order_by, limit=limit, offset=offset,
-                            fields=fields, max_limit=self.max_limit)
+        query = build_query(
+            meta,
+            filters=filters,
+            order_by=order_by,
+            limit=limit,
+            offset=offset,
+            fields=fields,
+            max_limit=self.max_limit,
+        )
         return await self.query(ctx, meta, query, with_total=with_total)
 
-    async def query(self, ctx: CallerContext, meta: DocTypeMeta, query: Query, *,
-                    with_total: bool = False) -> Page[Any]:
+    async def query(
+        self, ctx: CallerContext, meta: DocTypeMeta, query: Query, *, with_total: bool = False
+    ) -> Page[Any]:
         """List with an already validated Query (what ``list`` builds)."""
         async with self.scopes.open() as scope:
             secured = query.with_filter(await self._row_filter(scope.tx, ctx, meta, "read"))
-            probe = Query(secured.filters, secured.order_by, secured.limit + 1, secured.offset,
-                          secured.fields, secured.include_deleted)
+            probe = Query(
+                secured.filters,
+                secured.order_by,
+                secured.limit + 1,
+                secured.offset,
+                secured.fields,
+                secured.include_deleted,
+            )
             rows = await self.repository.list(scope.tx, meta, probe)
-            total = await self.repository.count(scope.tx, meta, secured.filters) if with_total else None
+            total = (
+                await self.repository.count(scope.tx, meta, secured.filters) if with_total else None
+            )
         has_more = len(rows) > query.limit
         rows = rows[: query.limit]
         items = rows if query.fields is not None else [from_record(meta, r) for r in rows]
-        return Page(items=items, limit=query.limit, offset=query.offset, has_more=has_more, total=total)
+        return Page(
+            items=items, limit=query.limit, offset=query.offset, has_more=has_more, total=total
+        )
 
-    async def count(self, ctx: CallerContext, doctype: str | type[DocType], filters: Any = None) -> int:
+    async def count(
+        self, ctx: CallerContext, doctype: str | type[DocType], filters: Any = None
+    ) -> int:
         meta = self.meta(doctype)
         query = build_query(meta, filters=filters, max_limit=self.max_limit)
         async with self.scopes.open() as scope:
             rls = await self._row_filter(scope.tx, ctx, meta, "read")
             return await self.repository.count(scope.tx, meta, all_of(query.filters, rls))
 
-    def permitted_actions(self, ctx: CallerContext, doctype: str | type[DocType]) -> frozenset[Action]:
+    def permitted_actions(
+        self, ctx: CallerContext, doctype: str | type[DocType]
+    ) -> frozenset[Action]:
         return self.permission.permitted_actions(ctx, self.meta(doctype))
 
     # ---------------------------------------------------------------- writes
 
-    async def _load_for(self, scope: Scope, ctx: CallerContext, meta: DocTypeMeta, key: UUID | str,
-                        action: Action, version: int | None) -> Record:
+    async def _load_for(
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        key: UUID | str,
+        action: Action,
+        version: int | None,
+    ) -> tuple[Record, frozenset[Action]]:
+        """Load and authorize; returns the record and the actions shared with the caller on it."""
         record = await self._load(scope.tx, meta, key)
-        await self._authorize(scope.tx, ctx, meta, action, record)
+        shared = await self._authorize(scope.tx, ctx, meta, action, record)
         if version is not None and record["version"] != version:
             raise VersionConflict(
                 f"{meta.name} {record.get('name')} was changed by someone else "
                 f"(version {record['version']}, you had {version})",
                 details={"doctype": meta.name, "current_version": record["version"]},
             )
-        return record
+        return record, shared
 
-    async def _save(self, scope: Scope, ctx: CallerContext, meta: DocTypeMeta, current: Record,
-                    doc: DocType, controller: Controller[Any], before: Sequence[str],
-                    after: Sequence[str], event: str) -> Any:
+    async def _save(
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        current: Record,
+        doc: DocType,
+        controller: Controller[Any],
+        before: Sequence[str],
+        after: Sequence[str],
+        event: str,
+    ) -> Any:
         await self._hooks(controller, *before)
         doc = controller.doc = self._revalidate(meta, controller.doc)
         doc.version = current["version"] + 1
         doc.modified = self.clock.now()
         doc.modified_by = ctx.user
-        await self.repository.update(scope.tx, meta, to_record(meta, doc), expected_version=current["version"])
+        await self.repository.update(
+            scope.tx, meta, to_record(meta, doc), expected_version=current["version"]
+        )
         await self._hooks(controller, *after)
         await self._emit(scope, self._event(ctx, meta, event, doc))
         return doc
 
-    async def update(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str,
-                     changes: Mapping[str, Any] | BaseModel, *, version: int | None = None,
-                     replace: bool = False) -> Any:
+    async def update(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        changes: Mapping[str, Any] | BaseModel,
+        *,
+        version: int | None = None,
+        replace: bool = False,
+    ) -> Any:
         """Merge ``changes`` into a draft (or replace all its fields with ``replace``).
 
         ``version`` is the version the caller edited; a stale one raises VersionConflict."""
         meta = self.meta(doctype)
-        self.permission.check(ctx, meta, "write")
         async with self.scopes.open() as scope:
-            current = await self._load_for(scope, ctx, meta, key, "write", version)
+            current, shared = await self._load_for(scope, ctx, meta, key, "write", version)
             if current["docstatus"] != DocStatus.DRAFT:
-                raise DocumentSubmitted(f"{meta.name} {current['name']} is submitted or cancelled; "
-                                        "cancel and amend it instead")
+                raise DocumentSubmitted(
+                    f"{meta.name} {current['name']} is submitted or cancelled; "
+                    "cancel and amend it instead"
+                )
             incoming = self._payload(meta, changes)
             incoming.pop("name", None)
             base = {k: v for k, v in current.items() if k in STANDARD_FIELDS or not replace}
             payload = {**base, **incoming}
             self._number_children(meta, payload, current)
             doc = build(meta, payload)
-            self.permission.check(ctx, meta, "write", to_record(meta, doc))
+            self.permission.check(ctx, meta, "write", to_record(meta, doc), shared)
             await resolve_links(scope.tx, self.repository, self.registry, meta, doc)
             controller = self.controller(meta, doc, ctx)
-            return await self._save(scope, ctx, meta, current, doc, controller,
-                                    ("validate", "before_save"), ("after_save",), "updated")
+            return await self._save(
+                scope,
+                ctx,
+                meta,
+                current,
+                doc,
+                controller,
+                ("validate", "before_save"),
+                ("after_save",),
+                "updated",
+            )
 
-    async def delete(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str, *,
-                     hard: bool = False, version: int | None = None) -> None:
+    async def delete(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        *,
+        hard: bool = False,
+        version: int | None = None,
+    ) -> None:
         """Soft delete (hidden, name kept) by default; ``hard`` removes the row and its shares."""
         meta = self.meta(doctype)
-        self.permission.check(ctx, meta, "delete")
         async with self.scopes.open() as scope:
-            current = await self._load_for(scope, ctx, meta, key, "delete", version)
+            current, _ = await self._load_for(scope, ctx, meta, key, "delete", version)
             if current["docstatus"] == DocStatus.SUBMITTED:
-                raise DocumentSubmitted(f"{meta.name} {current['name']} is submitted; cancel it first")
+                raise DocumentSubmitted(
+                    f"{meta.name} {current['name']} is submitted; cancel it first"
+                )
             await ensure_not_linked(scope.tx, self.repository, self.registry, meta, current)
             doc = from_record(meta, current)
             controller = self.controller(meta, doc, ctx)
             await self._hooks(controller, "before_delete")
             if hard:
-                await self.repository.delete(scope.tx, meta, doc.id, expected_version=current["version"])
+                await self.repository.delete(
+                    scope.tx, meta, doc.id, expected_version=current["version"]
+                )
                 await self._drop_shares(scope.tx, meta, doc.id)
             else:
-                await self.repository.mark_deleted(scope.tx, meta, doc.id,
-                                                   expected_version=current["version"], at=self.clock.now())
+                await self.repository.mark_deleted(
+                    scope.tx, meta, doc.id, expected_version=current["version"], at=self.clock.now()
+                )
             await self._hooks(controller, "after_delete")
             await self._emit(scope, self._event(ctx, meta, "deleted", doc, hard=hard))
 
@@ -472,63 +612,118 @@ class Kernel:
         if not meta.options.is_submittable:
             raise InvalidTransition(f"{meta.name} is not submittable")
 
-    async def _transition(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str,
-                          version: int | None, action: Action, source: DocStatus, target: DocStatus,
-                          hooks: tuple[tuple[str, ...], tuple[str, ...]], event: str) -> Any:
+    async def _transition(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        version: int | None,
+        action: Action,
+        source: DocStatus,
+        target: DocStatus,
+        hooks: tuple[tuple[str, ...], tuple[str, ...]],
+        event: str,
+    ) -> Any:
         meta = self.meta(doctype)
         self._submittable(meta)
-        self.permission.check(ctx, meta, action)
         async with self.scopes.open() as scope:
-            current = await self._load_for(scope, ctx, meta, key, action, version)
+            current, _ = await self._load_for(scope, ctx, meta, key, action, version)
             if current["docstatus"] != source:
                 state = DocStatus(current["docstatus"]).name.lower()
-                raise InvalidTransition(f"cannot {action} {meta.name} {current['name']}: it is {state}")
+                raise InvalidTransition(
+                    f"cannot {action} {meta.name} {current['name']}: it is {state}"
+                )
             doc = from_record(meta, current)
             doc.docstatus = target
             controller = self.controller(meta, doc, ctx)
-            return await self._save(scope, ctx, meta, current, doc, controller, hooks[0], hooks[1], event)
+            return await self._save(
+                scope, ctx, meta, current, doc, controller, hooks[0], hooks[1], event
+            )
 
-    async def submit(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str, *,
-                     version: int | None = None) -> Any:
+    async def submit(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        *,
+        version: int | None = None,
+    ) -> Any:
         """Draft → submitted; afterwards the document is immutable except for cancel."""
-        return await self._transition(ctx, doctype, key, version, "submit", DocStatus.DRAFT,
-                                      DocStatus.SUBMITTED, (("validate", "before_submit"), ("on_submit",)),
-                                      "submitted")
+        return await self._transition(
+            ctx,
+            doctype,
+            key,
+            version,
+            "submit",
+            DocStatus.DRAFT,
+            DocStatus.SUBMITTED,
+            (("validate", "before_submit"), ("on_submit",)),
+            "submitted",
+        )
 
-    async def cancel(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str, *,
-                     version: int | None = None) -> Any:
+    async def cancel(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        *,
+        version: int | None = None,
+    ) -> Any:
         """Submitted → cancelled; a cancelled document is immutable but can be amended."""
-        return await self._transition(ctx, doctype, key, version, "cancel", DocStatus.SUBMITTED,
-                                      DocStatus.CANCELLED, (("before_cancel",), ("on_cancel",)), "cancelled")
+        return await self._transition(
+            ctx,
+            doctype,
+            key,
+            version,
+            "cancel",
+            DocStatus.SUBMITTED,
+            DocStatus.CANCELLED,
+            (("before_cancel",), ("on_cancel",)),
+            "cancelled",
+        )
 
     async def amend(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str) -> Any:
         """A new draft copied from a cancelled document, linked by ``amended_from``, named ``<base>-N``."""
         meta = self.meta(doctype)
         self._submittable(meta)
-        self.permission.check(ctx, meta, "amend")
         async with self.scopes.open() as scope:
-            source = await self._load_for(scope, ctx, meta, key, "amend", None)
+            source, _ = await self._load_for(scope, ctx, meta, key, "amend", None)
             if source["docstatus"] != DocStatus.CANCELLED:
-                raise InvalidTransition(f"only cancelled documents can be amended; "
-                                        f"{meta.name} {source['name']} is not cancelled")
+                raise InvalidTransition(
+                    f"only cancelled documents can be amended; "
+                    f"{meta.name} {source['name']} is not cancelled"
+                )
             base, number = source["name"], 1
             match = _AMENDED.match(base)
             if source.get("amended_from") is not None and match:
                 base, number = match.group(1), int(match.group(2)) + 1
-            while await self.repository.get_by_name(scope.tx, meta, f"{base}-{number}", include_deleted=True):
+            while await self.repository.get_by_name(
+                scope.tx, meta, f"{base}-{number}", include_deleted=True
+            ):
                 number += 1
             payload = {k: v for k, v in source.items() if k not in STANDARD_FIELDS}
             for table in meta.children:
-                payload[table] = [{k: v for k, v in row.items() if k != "id"} for row in payload[table]]
-            doc = await self._insert(scope, ctx, meta, payload, name=f"{base}-{number}",
-                                     amended_from=source["id"])
-            scope.events[-1] = self._event(ctx, meta, "created", doc, amended_from=str(source["id"]))
+                payload[table] = [
+                    {k: v for k, v in row.items() if k != "id"} for row in payload[table]
+                ]
+            doc = await self._insert(
+                scope, ctx, meta, payload, name=f"{base}-{number}", amended_from=source["id"]
+            )
+            scope.events[-1] = self._event(
+                ctx, meta, "created", doc, amended_from=str(source["id"])
+            )
             return doc
 
     # ------------------------------------------------------------------ RPC
 
-    async def call(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str, method: str,
-                   args: Mapping[str, Any] | None = None) -> Any:
+    async def call(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        method: str,
+        args: Mapping[str, Any] | None = None,
+    ) -> Any:
         """Call a ``@whitelist`` controller method on a document; anything else is NotFound."""
         meta = self.meta(doctype)
         controller_cls = self.registry.controller(meta.name)
@@ -538,12 +733,13 @@ class Kernel:
             raise NotFound(f"{meta.name} has no callable method {method!r}")
         self._check_exposure(ctx, exposure.allow_guest, exposure.roles, f"{meta.name}.{method}")
         async with self.scopes.open() as scope:
-            record = await self._load_for(scope, ctx, meta, key, exposure.action, None)
+            record, _ = await self._load_for(scope, ctx, meta, key, exposure.action, None)
             controller = self.controller(meta, from_record(meta, record), ctx)
             return await self._invoke(getattr(controller, method), args, f"{meta.name}.{method}")
 
-    async def call_rpc(self, ctx: CallerContext, dotted_path: str,
-                       args: Mapping[str, Any] | None = None) -> Any:
+    async def call_rpc(
+        self, ctx: CallerContext, dotted_path: str, args: Mapping[str, Any] | None = None
+    ) -> Any:
         """Call an ``@rpc`` function an app registered; unknown paths are NotFound, never imported."""
         fn = self.registry.rpc_function(dotted_path)
         exposure = exposure_of(fn)
@@ -557,7 +753,9 @@ class Kernel:
             return await self._invoke(fn, call_args, dotted_path)
 
     @staticmethod
-    def _check_exposure(ctx: CallerContext, allow_guest: bool, roles: frozenset[str], what: str) -> None:
+    def _check_exposure(
+        ctx: CallerContext, allow_guest: bool, roles: frozenset[str], what: str
+    ) -> None:
         if ctx.is_system:
             return
         if ctx.is_guest and not allow_guest:
@@ -576,18 +774,27 @@ class Kernel:
 
     # ---------------------------------------------------------------- shares
 
-    async def share(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str, user: str,
-                    actions: Collection[Action] = ("read",)) -> DocShare:
+    async def share(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        user: str,
+        actions: Collection[Action] = ("read",),
+    ) -> DocShare:
         """Grant ``user`` ``actions`` on one document; the sharer needs write access to it."""
         meta = self.meta(doctype)
         bad = set(actions) - set(ACTIONS) - {"create"}
         if bad or not actions:
             raise ValidationError(f"cannot share actions {sorted(bad) or '[]'}")
         async with self.scopes.open() as scope:
-            record = await self._load_for(scope, ctx, meta, key, "write", None)
-            flags = {a: a in actions for a in ("read", "write", "delete", "submit", "cancel", "amend")}
+            record, _ = await self._load_for(scope, ctx, meta, key, "write", None)
+            flags = {
+                a: a in actions for a in ("read", "write", "delete", "submit", "cancel", "amend")
+            }
             share: DocShare = await self.create(
-                SystemContext("share"), DocShare,
+                SystemContext("share"),
+                DocShare,
                 {"share_doctype": meta.name, "document": record["id"], "user": user, **flags},
             )
             return share

@@ -16,7 +16,9 @@ from ..registry import MetaRegistry
 from ..types import Record, Transaction
 
 
-def _link_sites(meta: DocTypeMeta, doc: BaseModel) -> list[tuple[list[str | int], BaseModel, DocTypeMeta]]:
+def _link_sites(
+    meta: DocTypeMeta, doc: BaseModel
+) -> list[tuple[list[str | int], BaseModel, DocTypeMeta]]:
     sites: list[tuple[list[str | int], BaseModel, DocTypeMeta]] = [([], doc, meta)]
     for table, child_meta in meta.children.items():
         for i, row in enumerate(getattr(doc, table)):
@@ -25,7 +27,11 @@ def _link_sites(meta: DocTypeMeta, doc: BaseModel) -> list[tuple[list[str | int]
 
 
 async def resolve_links(
-    tx: Transaction, repository: Repository, registry: MetaRegistry, meta: DocTypeMeta, doc: BaseModel
+    tx: Transaction,
+    repository: Repository,
+    registry: MetaRegistry,
+    meta: DocTypeMeta,
+    doc: BaseModel,
 ) -> dict[UUID, Record]:
     """Check every Link (including in child rows) points at a live document, then apply ``fetch_from``.
 
@@ -43,11 +49,15 @@ async def resolve_links(
     for target, ids in wanted.items():
         target_meta = registry.get(target)
         rows = await repository.list(
-            tx, target_meta, Query(Condition("id", "in", tuple(sorted(ids))), order_by=(), limit=len(ids))
+            tx,
+            target_meta,
+            Query(Condition("id", "in", tuple(sorted(ids))), order_by=(), limit=len(ids)),
         )
         found.update({row["id"]: row for row in rows})
     errors = [
-        FieldError([*loc, fname], f"{target} {getattr(obj, fname)} does not exist", "link_not_found")
+        FieldError(
+            [*loc, fname], f"{target} {getattr(obj, fname)} does not exist", "link_not_found"
+        )
         for loc, obj, sub in sites
         for fname, target in sub.links.items()
         if getattr(obj, fname) is not None and getattr(obj, fname) not in found
@@ -67,7 +77,11 @@ async def resolve_links(
 
 
 async def ensure_not_linked(
-    tx: Transaction, repository: Repository, registry: MetaRegistry, meta: DocTypeMeta, record: Record
+    tx: Transaction,
+    repository: Repository,
+    registry: MetaRegistry,
+    meta: DocTypeMeta,
+    record: Record,
 ) -> None:
     """Refuse to delete a document that live documents still link to."""
     for ref_meta, fname in registry.referencing(meta.name):

@@ -15,7 +15,9 @@ from ..types import Record
 
 def validation_error(exc: PydanticValidationError, doctype: str) -> ValidationError:
     """Translate pydantic's errors into one ValidationError with a per-field list."""
-    errors = [FieldError(list(e["loc"]), e["msg"], e["type"]) for e in exc.errors(include_url=False)]
+    errors = [
+        FieldError(list(e["loc"]), e["msg"], e["type"]) for e in exc.errors(include_url=False)
+    ]
     where = ", ".join(".".join(str(p) for p in e["loc"]) or "document" for e in errors[:5])
     return ValidationError(f"invalid {doctype}: {where}", errors)
 

@@ -30,7 +30,9 @@ class TransactionScopes:
         self.unit_of_work = unit_of_work
         self.outbox = outbox
         self.event_bus = event_bus
-        self._current: ContextVar[Scope | None] = ContextVar(f"framework_m_scope_{id(self)}", default=None)
+        self._current: ContextVar[Scope | None] = ContextVar(
+            f"framework_m_scope_{id(self)}", default=None
+        )
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[Scope]:
@@ -62,7 +64,9 @@ class TransactionScopes:
             try:
                 await self.outbox.mark_published(published)
             except Exception:
-                log.exception("marking %d events published failed; the relay will resend them", len(published))
+                log.exception(
+                    "marking %d events published failed; the relay will resend them", len(published)
+                )
 
     async def relay_pending(self, limit: int = 100) -> int:
         """Publish committed events that are still pending (e.g. after a broker outage)."""

@@ -49,7 +49,7 @@ def _is_async(function: object) -> bool:
         return True
     if inspect.isroutine(function):
         return False
-    return inspect.iscoroutinefunction(getattr(type(function), "__call__", None))
+    return inspect.iscoroutinefunction(inspect.getattr_static(type(function), "__call__", None))
 
 
 def _accepts(spec: Callable[..., Any], implementation: Callable[..., Any]) -> str | None:

@@ -58,7 +58,9 @@ class Settings(BaseModel):
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise ConfigurationError(f"{self.origin(name)}: {name!r} must be a table, not {value!r}")
+            raise ConfigurationError(
+                f"{self.origin(name)}: {name!r} must be a table, not {value!r}"
+            )
         return dict(value)
 
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import NotFound, ValidationError
-from ..ports.job_queue import JobHandler
 from ..ports.id_generator import IdGenerator
+from ..ports.job_queue import JobHandler
 from .id_generator import UUID7Generator
 
 log = logging.getLogger("framework_m.jobs")
@@ -27,8 +27,14 @@ class MemoryJobQueue:
     def register(self, name: str, handler: JobHandler) -> None:
         self._handlers[name] = handler
 
-    async def enqueue(self, name: str, kwargs: Mapping[str, Any] | None = None, *,
-                      delay: float | None = None, job_id: str | None = None) -> str:
+    async def enqueue(
+        self,
+        name: str,
+        kwargs: Mapping[str, Any] | None = None,
+        *,
+        delay: float | None = None,
+        job_id: str | None = None,
+    ) -> str:
         handler = self._handlers.get(name)
         if handler is None:
             raise NotFound(f"no job named {name!r} is registered", details={"job": name})
@@ -36,14 +42,18 @@ class MemoryJobQueue:
         try:
             args = json.loads(json.dumps(args))
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"arguments of job {name!r} are not JSON-compatible: {exc}") from exc
+            raise ValidationError(
+                f"arguments of job {name!r} are not JSON-compatible: {exc}"
+            ) from exc
         key = job_id or str(self._ids.new_id())
         if key in self._tasks:
             return key
         self._tasks[key] = asyncio.create_task(self._run(key, handler, args, delay))
         return key
 
-    async def _run(self, key: str, handler: JobHandler, args: dict[str, Any], delay: float | None) -> None:
+    async def _run(
+        self, key: str, handler: JobHandler, args: dict[str, Any], delay: float | None
+    ) -> None:
         if delay:
             await asyncio.sleep(delay)
         try:

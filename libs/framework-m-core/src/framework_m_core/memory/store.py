@@ -51,14 +51,18 @@ class MemoryTransaction:
         try:
             return self.store.tables[doctype]
         except KeyError:
-            raise AdapterError(f"no storage for DocType {doctype!r}; run the SchemaManager sync") from None
+            raise AdapterError(
+                f"no storage for DocType {doctype!r}; run the SchemaManager sync"
+            ) from None
 
     def put(self, doctype: str, record: Record) -> None:
         table = self.table(doctype)
         key = record["id"]
         previous = table.get(key)
         table[key] = copy.deepcopy(record)
-        self._undo.append(lambda: table.__setitem__(key, previous) if previous else table.pop(key, None))
+        self._undo.append(
+            lambda: table.__setitem__(key, previous) if previous else table.pop(key, None)
+        )
 
     def remove(self, doctype: str, key: UUID) -> None:
         table = self.table(doctype)

@@ -42,7 +42,12 @@ class Repository(Protocol):
         ...
 
     async def count(
-        self, tx: Transaction, meta: DocTypeMeta, filters: Filter | None, *, include_deleted: bool = False
+        self,
+        tx: Transaction,
+        meta: DocTypeMeta,
+        filters: Filter | None,
+        *,
+        include_deleted: bool = False,
     ) -> int: ...
 
     async def update(

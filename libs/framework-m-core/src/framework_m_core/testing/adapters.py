@@ -1,0 +1,102 @@
+"""What an adapter package hands to the kit: a provider of fresh adapter sets and its capabilities."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..memory import MemoryCache, MemoryEventBus, MemoryNamingCounter, MemoryPersistence
+from ..ports import (
+    Cache,
+    EventBus,
+    NamingCounter,
+    Outbox,
+    Repository,
+    SchemaManager,
+    UnitOfWork,
+)
+
+CAPABILITIES: Mapping[str, str] = {
+    "transactions": "a failed operation leaves nothing behind (repository and outbox roll back together)",
+    "concurrent_naming": "the naming counter stays unique under many concurrent callers",
+    "unique_together": "Meta.unique_together is enforced by the store",
+    "hard_delete": "records can be removed for good",
+    "large_values": "text fields of several megabytes round-trip",
+    "event_bus": "the set includes an EventBus to check",
+    "cache": "the set includes a Cache to check",
+}
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """Everything an adapter may lack, baseline on. ``missing`` maps a capability to the reason it is
+    absent; the kit skips tests that need it, printing that reason."""
+
+    missing: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.missing) - set(CAPABILITIES)
+        if unknown:
+            raise ValueError(f"unknown capabilities {sorted(unknown)}; known: {sorted(CAPABILITIES)}")
+        empty = [name for name, reason in self.missing.items() if not reason.strip()]
+        if empty:
+            raise ValueError(f"capabilities {empty} are declared missing without a reason")
+
+    def has(self, name: str) -> bool:
+        if name not in CAPABILITIES:
+            raise ValueError(f"unknown capability {name!r}")
+        return name not in self.missing
+
+
+@dataclass
+class AdapterSet:
+    """One isolated set of adapters over empty storage. Persistence ports are required; ``event_bus`` and
+    ``cache`` are checked when given (their absence is a declared, visible skip)."""
+
+    repository: Repository
+    unit_of_work: UnitOfWork
+    schema_manager: SchemaManager
+    naming_counter: NamingCounter
+    outbox: Outbox
+    event_bus: EventBus | None = None
+    cache: Cache | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class AdapterProvider(Protocol):
+    """Opens fresh, isolated adapter sets (each over empty storage) and cleans them up on exit."""
+
+    capabilities: Capabilities
+
+    def open(self) -> AbstractAsyncContextManager[AdapterSet]: ...
+
+
+class MemoryProvider:
+    """The in-memory reference adapters as a provider (also the kit's differential oracle)."""
+
+    capabilities = Capabilities()
+
+    @asynccontextmanager
+    async def open(self) -> AsyncIterator[AdapterSet]:
+        persistence = MemoryPersistence()
+        yield AdapterSet(
+            repository=persistence.repository,
+            unit_of_work=persistence.unit_of_work,
+            schema_manager=persistence.schema_manager,
+            naming_counter=MemoryNamingCounter(),
+            outbox=persistence.outbox,
+            event_bus=MemoryEventBus(),
+            cache=MemoryCache(),
+        )
+
+
+def requires(*capabilities: str) -> Any:
+    """Mark a kit test as needing capabilities; unknown names fail at collection."""
+    import pytest
+
+    for name in capabilities:
+        if name not in CAPABILITIES:
+            raise ValueError(f"unknown capability {name!r}")
+    return pytest.mark.framework_m_requires(*capabilities)
