@@ -22,6 +22,7 @@ from ..context import CallerContext, SystemContext
 from ..controller import Controller, exposure_of
 from ..doctype import STANDARD_FIELDS, DocStatus, DocType
 from ..errors import (
+    FieldError,
     DocumentSubmitted,
     InvalidTransition,
     NotFound,
@@ -295,7 +296,7 @@ class Kernel:
             if not doc.name:
                 raise ValidationError(
                     f"{meta.name} needs a name",
-                    [{"loc": ["name"], "message": "required", "type": "missing"}],
+                    [FieldError(["name"], "required", "missing")],
                 )
             return doc.name
         if rule.kind == "field":
@@ -303,7 +304,7 @@ class Kernel:
             if value is None or str(value).strip() == "":
                 raise ValidationError(
                     f"{meta.name} is named by {rule.field!r}, which is empty",
-                    [{"loc": [rule.field], "message": "required for naming", "type": "missing"}],
+                    [FieldError([str(rule.field)], "required for naming", "missing")],
                 )
             return str(value).strip()
 
@@ -312,7 +313,7 @@ class Kernel:
             if value is None:
                 raise ValidationError(
                     f"{meta.name} is named from {fieldname!r}, which is empty",
-                    [{"loc": [fieldname], "message": "required for naming", "type": "missing"}],
+                    [FieldError([fieldname], "required for naming", "missing")],
                 )
             if fieldname in meta.links:
                 return str(links[value].get("name"))
@@ -765,7 +766,7 @@ class Kernel:
 
     async def _invoke(self, fn: Any, args: Mapping[str, Any] | None, what: str) -> Any:
         try:
-            checked = validate_call(fn, validate_return=False)
+            checked = validate_call(fn)
             return await self._run(checked(**dict(args or {})))
         except PydanticValidationError as exc:
             raise validation_error(exc, what) from None
@@ -780,7 +781,7 @@ class Kernel:
         doctype: str | type[DocType],
         key: UUID | str,
         user: str,
-        actions: Collection[Action] = ("read",),
+        actions: Collection[Action] = frozenset({"read"}),
     ) -> DocShare:
         """Grant ``user`` ``actions`` on one document; the sharer needs write access to it."""
         meta = self.meta(doctype)

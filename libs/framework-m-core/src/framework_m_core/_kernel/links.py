@@ -69,10 +69,10 @@ async def resolve_links(
             if spec.fetch_from is None:
                 continue
             source_id = getattr(obj, spec.fetch_from.link_field)
-            value: Any = None
+            fetched: Any = None
             if source_id is not None:
-                value = found[source_id].get(spec.fetch_from.target_field)
-            setattr(obj, spec.name, value)
+                fetched = found[source_id].get(spec.fetch_from.target_field)
+            setattr(obj, spec.name, fetched)
     return found
 
 

@@ -78,7 +78,7 @@ def matches(record: Record, flt: Filter | None) -> bool:
 def _compare(a: Any, b: Any) -> int:
     if a is None or b is None:
         return (a is not None) - (b is not None)
-    return (a > b) - (a < b)
+    return int(a > b) - int(a < b)
 
 
 def sort_records(records: list[Record], keys: Sequence[OrderBy]) -> list[Record]:

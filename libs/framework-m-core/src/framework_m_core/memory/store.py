@@ -60,9 +60,14 @@ class MemoryTransaction:
         key = record["id"]
         previous = table.get(key)
         table[key] = copy.deepcopy(record)
-        self._undo.append(
-            lambda: table.__setitem__(key, previous) if previous else table.pop(key, None)
-        )
+
+        def undo() -> None:
+            if previous is None:
+                table.pop(key, None)
+            else:
+                table[key] = previous
+
+        self._undo.append(undo)
 
     def remove(self, doctype: str, key: UUID) -> None:
         table = self.table(doctype)
@@ -81,7 +86,11 @@ class MemoryTransaction:
     def mark_deleted(self, doctype: str, key: UUID, at: datetime) -> None:
         marks = self.store.deleted.setdefault(doctype, {})
         marks[key] = at
-        self._undo.append(lambda: marks.pop(key, None))
+
+        def undo() -> None:
+            marks.pop(key, None)
+
+        self._undo.append(undo)
 
     def is_deleted(self, doctype: str, key: UUID) -> bool:
         return key in self.store.deleted.get(doctype, {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..memory import MemoryCache, MemoryEventBus, MemoryNamingCounter, MemoryPersistence
 from ..ports import (
@@ -17,6 +17,9 @@ from ..ports import (
     SchemaManager,
     UnitOfWork,
 )
+
+if TYPE_CHECKING:
+    import pytest
 
 CAPABILITIES: Mapping[str, str] = {
     "transactions": "a failed operation leaves nothing behind (repository and outbox roll back together)",
@@ -92,7 +95,7 @@ class MemoryProvider:
         )
 
 
-def requires(*capabilities: str) -> Any:
+def requires(*capabilities: str) -> pytest.MarkDecorator:
     """Mark a kit test as needing capabilities; unknown names fail at collection."""
     import pytest
 

@@ -4,3 +4,4 @@ Every name exported here is a test; the fixtures come from the plugin (``framewo
 """
 
 from .test_crud import *  # noqa: F403
+from .test_repository import *  # noqa: F403
