@@ -68,6 +68,14 @@ class Note(DocType):
         is_submittable = True
 
 
+class Audited(DocType):
+    title: str = ""
+    amount: Decimal = Decimal(0)
+
+    class Meta:
+        track_changes = True
+
+
 class Settings(DocType):
     theme: str = "light"
 
@@ -115,7 +123,7 @@ async def leads_only() -> int:
 
 app = App(
     name="tasks",
-    doctypes=[Team, Task, Note, Settings],
+    doctypes=[Team, Task, Note, Settings, Audited],
     controllers={"Task": TaskController},
     rpc=[ping, public_time, leads_only],
 )
@@ -358,3 +366,26 @@ async def test_child_doctypes_are_not_addressable(kernel: Kernel) -> None:
         await kernel.list(admin, "Row")
     with pytest.raises(NotFound, match="unknown DocType"):
         await kernel.list(admin, "Ghost")
+
+
+@pytest.mark.anyio
+async def test_update_events_name_changed_fields_and_track_changes(kernel: Kernel) -> None:
+    seen: list[DomainEvent] = []
+
+    async def collect(event: DomainEvent) -> None:
+        seen.append(event)
+
+    await kernel.event_bus.subscribe("doc.*.updated", collect)
+    task = await kernel.create(lea, Task, {"subject": "a"})
+    await kernel.update(lea, Task, task.id, {"subject": "b", "hours": 0})
+    audited = await kernel.create(admin, Audited, {"title": "t", "amount": "1.50"})
+    await kernel.update(admin, Audited, audited.id, {"amount": "2"})
+    assert seen[0].data["changed"] == ["subject"]
+    assert "changes" not in seen[0].data
+    assert seen[1].data["changes"] == {"amount": {"old": "1.50", "new": "2"}}
+
+
+@pytest.mark.anyio
+async def test_non_object_input_is_a_validation_error(kernel: Kernel) -> None:
+    with pytest.raises(ValidationError, match="must be an object"):
+        await kernel.create(lea, Task, ["subject", "x"])  # type: ignore[arg-type]

@@ -240,10 +240,13 @@ class Kernel:
             raw = to_record(meta, data)
         elif isinstance(data, BaseModel):
             raw = data.model_dump(exclude=set(type(data).model_computed_fields))
-        else:
+        elif isinstance(data, Mapping):
             raw = dict(data)
-        if not isinstance(raw, dict):
-            raise ValidationError(f"{meta.name} data must be an object")
+        else:
+            raise ValidationError(
+                f"{meta.name} data must be an object, not {type(data).__name__}",
+                [FieldError([], "expected an object", "model_type")],
+            )
         keep_name = parse_naming(meta.options.naming).kind == "prompt"
         for key in STANDARD_FIELDS:
             if key != "name" or not keep_name:
@@ -357,18 +360,23 @@ class Kernel:
         doctype: str | type[DocType],
         items: Sequence[Mapping[str, Any] | BaseModel],
     ) -> list[Any]:
-        """Create many documents all-or-nothing; a failure names the item index in its error."""
+        """Create many documents all-or-nothing, stored with one Repository call so adapters can batch.
+
+        A failure names the item's ``index`` in the error's details."""
         meta = self.meta(doctype)
         self.permission.check(ctx, meta, "create")
-        docs: list[Any] = []
+        prepared: list[tuple[Any, Controller[Any]]] = []
         async with self.scopes.open() as scope:
             for i, item in enumerate(items):
                 try:
-                    docs.append(await self._insert(scope, ctx, meta, self._payload(meta, item)))
+                    prepared.append(await self._prepare_new(scope, ctx, meta, self._payload(meta, item)))
                 except ValidationError as exc:
                     exc.details["index"] = i
                     raise
-        return docs
+            await self.repository.insert(scope.tx, meta, [to_record(meta, doc) for doc, _ in prepared])
+            for doc, controller in prepared:
+                await self._finish_new(scope, ctx, meta, doc, controller)
+        return [doc for doc, _ in prepared]
 
     async def _insert(
         self,
@@ -380,6 +388,23 @@ class Kernel:
         name: str | None = None,
         amended_from: UUID | None = None,
     ) -> Any:
+        doc, controller = await self._prepare_new(
+            scope, ctx, meta, payload, name=name, amended_from=amended_from
+        )
+        await self.repository.insert(scope.tx, meta, [to_record(meta, doc)])
+        return await self._finish_new(scope, ctx, meta, doc, controller)
+
+    async def _prepare_new(
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        payload: dict[str, Any],
+        *,
+        name: str | None = None,
+        amended_from: UUID | None = None,
+    ) -> tuple[Any, Controller[Any]]:
+        """Everything before the write: standard fields, permission, links, name, validate, before_*."""
         now = self.clock.now()
         self._number_children(meta, payload)
         payload.update(
@@ -399,8 +424,12 @@ class Kernel:
         controller = self.controller(meta, doc, ctx)
         doc.name = name or await self._name(meta, doc, controller, links)
         await self._hooks(controller, "validate", "before_insert", "before_save")
-        doc = controller.doc = self._revalidate(meta, controller.doc)
-        await self.repository.insert(scope.tx, meta, [to_record(meta, doc)])
+        controller.doc = self._revalidate(meta, controller.doc)
+        return controller.doc, controller
+
+    async def _finish_new(
+        self, scope: Scope, ctx: CallerContext, meta: DocTypeMeta, doc: Any, controller: Controller[Any]
+    ) -> Any:
         await self._hooks(controller, "after_insert", "after_save")
         await self._emit(scope, self._event(ctx, meta, "created", doc))
         return doc
@@ -518,11 +547,18 @@ class Kernel:
         doc.version = current["version"] + 1
         doc.modified = self.clock.now()
         doc.modified_by = ctx.user
-        await self.repository.update(
-            scope.tx, meta, to_record(meta, doc), expected_version=current["version"]
-        )
+        record = to_record(meta, doc)
+        await self.repository.update(scope.tx, meta, record, expected_version=current["version"])
         await self._hooks(controller, *after)
-        await self._emit(scope, self._event(ctx, meta, event, doc))
+        changed = [
+            f for f, spec in meta.fields.items() if not spec.standard and current.get(f) != record.get(f)
+        ]
+        extra: dict[str, Any] = {"changed": changed}
+        if meta.options.track_changes and changed:
+            before_values = from_record(meta, current).model_dump(mode="json", include=set(changed))
+            after_values = doc.model_dump(mode="json", include=set(changed))
+            extra["changes"] = {f: {"old": before_values[f], "new": after_values[f]} for f in changed}
+        await self._emit(scope, self._event(ctx, meta, event, doc, **extra))
         return doc
 
     async def update(
