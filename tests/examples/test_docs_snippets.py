@@ -10,13 +10,16 @@ import pytest
 ROOT = Path(__file__).parents[2]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-SNIPPETS = [(page, i, code) for page in PAGES for i, code in enumerate(BLOCK.findall(page.read_text()))]
+SNIPPETS = [
+    (page, i, code) for page in PAGES for i, code in enumerate(BLOCK.findall(page.read_text()))
+]
 # Snippets that show an adapter package's own test module need that package; they are compiled only.
 NEEDS_OTHER_PACKAGE = ("my_adapter",)
 
 
-@pytest.mark.parametrize(("page", "index", "code"), SNIPPETS,
-                         ids=[f"{p.name}-{i}" for p, i, _ in SNIPPETS])
+@pytest.mark.parametrize(
+    ("page", "index", "code"), SNIPPETS, ids=[f"{p.name}-{i}" for p, i, _ in SNIPPETS]
+)
 def test_snippet_runs(page: Path, index: int, code: str) -> None:
     compiled = compile(code, f"{page.name}[{index}]", "exec")
     if any(name in code for name in NEEDS_OTHER_PACKAGE):

@@ -39,5 +39,7 @@ async def test_invoicing_walkthrough() -> None:
 
 
 def test_example_runs_as_a_script() -> None:
-    done = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE)], capture_output=True, text=True, check=True
+    )
     assert "'amended': 'INV-" in done.stdout

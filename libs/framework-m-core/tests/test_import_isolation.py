@@ -7,8 +7,23 @@ import re
 import subprocess
 import sys
 
-FORBIDDEN = ["sqlalchemy", "litestar", "pymongo", "motor", "nats", "redis", "taskiq", "jinja2", "libcst",
-             "httpx", "uvicorn", "alembic", "asyncpg", "aiosqlite", "cyclopts"]
+FORBIDDEN = [
+    "sqlalchemy",
+    "litestar",
+    "pymongo",
+    "motor",
+    "nats",
+    "redis",
+    "taskiq",
+    "jinja2",
+    "libcst",
+    "httpx",
+    "uvicorn",
+    "alembic",
+    "asyncpg",
+    "aiosqlite",
+    "cyclopts",
+]
 
 
 def loaded_after(statement: str) -> set[str]:

@@ -79,7 +79,8 @@ def test_fields_are_classified() -> None:
     }
     assert meta.fields["s"].max_length == 40
     assert (meta.fields["d"].max_digits, meta.fields["d"].decimal_places) == (10, 2)
-    assert meta.fields["f"].nullable and not meta.fields["i"].nullable
+    assert meta.fields["f"].nullable
+    assert not meta.fields["i"].nullable
     assert meta.fields["en"].options == ("red",)
     assert meta.links == {"link": "Target"}
     assert meta.computed == ("shout",)

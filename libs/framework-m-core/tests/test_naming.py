@@ -21,8 +21,14 @@ async def _render(spec: str, counter: MemoryNamingCounter, **values: str) -> str
 
 @pytest.mark.parametrize(
     ("spec", "kind"),
-    [("uuid", "uuid"), ("prompt", "prompt"), ("field:title", "field"), ("INV-.####", "series"),
-     ("series:INV-.YY.-.###", "series"), ("format:{customer}-{####}", "series")],
+    [
+        ("uuid", "uuid"),
+        ("prompt", "prompt"),
+        ("field:title", "field"),
+        ("INV-.####", "series"),
+        ("series:INV-.YY.-.###", "series"),
+        ("format:{customer}-{####}", "series"),
+    ],
 )
 def test_rules_parse(spec: str, kind: str) -> None:
     assert parse_naming(spec).kind == kind
@@ -56,9 +62,16 @@ async def test_series_tokens_and_per_prefix_counters() -> None:
 @pytest.mark.anyio
 async def test_format_uses_fields_and_counts_per_value() -> None:
     counter = MemoryNamingCounter()
-    assert await _render("format:{customer}-{YYYY}-{###}", counter, customer="ACME") == "ACME-2026-001"
-    assert await _render("format:{customer}-{YYYY}-{###}", counter, customer="ACME") == "ACME-2026-002"
-    assert await _render("format:{customer}-{YYYY}-{###}", counter, customer="Initech") == "Initech-2026-001"
+    assert (
+        await _render("format:{customer}-{YYYY}-{###}", counter, customer="ACME") == "ACME-2026-001"
+    )
+    assert (
+        await _render("format:{customer}-{YYYY}-{###}", counter, customer="ACME") == "ACME-2026-002"
+    )
+    assert (
+        await _render("format:{customer}-{YYYY}-{###}", counter, customer="Initech")
+        == "Initech-2026-001"
+    )
 
 
 @pytest.mark.anyio

@@ -22,8 +22,8 @@ from ..context import CallerContext, SystemContext
 from ..controller import Controller, exposure_of
 from ..doctype import STANDARD_FIELDS, DocStatus, DocType
 from ..errors import (
-    FieldError,
     DocumentSubmitted,
+    FieldError,
     InvalidTransition,
     NotFound,
     PermissionDenied,

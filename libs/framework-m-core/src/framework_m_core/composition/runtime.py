@@ -40,7 +40,11 @@ async def start_runtime(
     """Build and start the application. ``apps`` replaces entry-point discovery (tests, scripts);
     ``entry_points`` replaces the installed adapter and bootstrap entry points (tests)."""
     settings = settings or load_settings()
-    registry = MetaRegistry([core_app, *apps]) if apps is not None else MetaRegistry.discover(settings.apps)
+    registry = (
+        MetaRegistry([core_app, *apps])
+        if apps is not None
+        else MetaRegistry.discover(settings.apps)
+    )
     eps = list(entry_points) if entry_points is not None else None
     container = select_adapters(settings, eps)
     kernel = Kernel(registry, **container.implementations())

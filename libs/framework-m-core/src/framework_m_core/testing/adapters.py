@@ -42,7 +42,9 @@ class Capabilities:
     def __post_init__(self) -> None:
         unknown = set(self.missing) - set(CAPABILITIES)
         if unknown:
-            raise ValueError(f"unknown capabilities {sorted(unknown)}; known: {sorted(CAPABILITIES)}")
+            raise ValueError(
+                f"unknown capabilities {sorted(unknown)}; known: {sorted(CAPABILITIES)}"
+            )
         empty = [name for name, reason in self.missing.items() if not reason.strip()]
         if empty:
             raise ValueError(f"capabilities {empty} are declared missing without a reason")

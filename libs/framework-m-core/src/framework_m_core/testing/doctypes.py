@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from ..doctype import ChildDocType, DocType, FetchFrom, Link
 from ..errors import ValidationError
 
 
-class KitStatus(str, Enum):
+class KitStatus(StrEnum):
     OPEN = "Open"
     CLOSED = "Closed"
 
@@ -58,7 +58,9 @@ class KitInvoice(DocType):
     class Meta:
         naming = "KINV-.YYYY.-.#####"
         is_submittable = True
-        permissions = {"Kit User": ["read", "write", "create", "delete", "submit", "cancel", "amend"]}
+        permissions = {
+            "Kit User": ["read", "write", "create", "delete", "submit", "cancel", "amend"]
+        }
 
 
 class KitRecord(DocType):

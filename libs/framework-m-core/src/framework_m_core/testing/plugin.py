@@ -66,7 +66,9 @@ async def open_kit(provider: AdapterProvider) -> AsyncIterator[KitEnv]:
     """Open a set from ``provider``, create the kit's storage and build a Kernel on it."""
     async with provider.open() as adapters:
         registry = kit_registry()
-        clock = FrozenClock(datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC), tick=timedelta(milliseconds=1))
+        clock = FrozenClock(
+            datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC), tick=timedelta(milliseconds=1)
+        )
         kernel = kit_kernel(adapters, registry, clock)
         await kernel.sync_schema()
         yield KitEnv(
