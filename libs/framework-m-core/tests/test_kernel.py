@@ -53,7 +53,9 @@ class Task(DocType):
     class Meta:
         rls_field = "team"
         permissions = [
-            PermissionRule(role="Member", actions=frozenset({"read", "write", "create"}), rows="own"),
+            PermissionRule(
+                role="Member", actions=frozenset({"read", "write", "create"}), rows="own"
+            ),
             PermissionRule(role="Viewer", actions=frozenset({"read"})),
             PermissionRule(role="Lead", actions=frozenset({"read", "write", "create", "delete"})),
         ]
@@ -195,8 +197,18 @@ async def test_shares_grant_access_to_one_document(kernel: Kernel) -> None:
 
 @pytest.mark.anyio
 async def test_standard_fields_cannot_be_spoofed(kernel: Kernel) -> None:
-    task = await kernel.create(ann, Task, {"subject": "s", "team": "red", "owner": "mallory",
-                                           "version": 99, "docstatus": 1, "name": "evil"})
+    task = await kernel.create(
+        ann,
+        Task,
+        {
+            "subject": "s",
+            "team": "red",
+            "owner": "mallory",
+            "version": 99,
+            "docstatus": 1,
+            "name": "evil",
+        },
+    )
     assert (task.owner, task.version, int(task.docstatus)) == ("ann", 1, 0)
     assert task.name == str(task.id)
 
@@ -216,7 +228,9 @@ async def test_validation_errors_list_each_field(kernel: Kernel) -> None:
 @pytest.mark.anyio
 async def test_whitelisted_methods_only(kernel: Kernel) -> None:
     task = await kernel.create(ann, Task, {"subject": "s", "team": "red"})
-    assert await kernel.call(ann, Task, task.id, "describe", {"prefix": "p", "times": 2}) == "p:sp:s"
+    assert (
+        await kernel.call(ann, Task, task.id, "describe", {"prefix": "p", "times": 2}) == "p:sp:s"
+    )
     for method in ("not_exposed", "_maybe", "__init__", "missing", "validate"):
         with pytest.raises(NotFound):
             await kernel.call(ann, Task, task.id, method)
@@ -292,8 +306,9 @@ class FlakyBus:
 
 
 @pytest.mark.anyio
-async def test_failed_publish_stays_in_outbox_for_the_relay(kernel: Kernel,
-                                                            caplog: pytest.LogCaptureFixture) -> None:
+async def test_failed_publish_stays_in_outbox_for_the_relay(
+    kernel: Kernel, caplog: pytest.LogCaptureFixture
+) -> None:
     bus = FlakyBus()
     kernel.scopes.event_bus = bus  # type: ignore[assignment]
     task = await kernel.create(lea, Task, {"subject": "a"})

@@ -73,8 +73,19 @@ def test_fields_are_classified() -> None:
     meta = DocTypeMeta.of(Everything)
     kinds = {name: spec.kind for name, spec in meta.fields.items() if not spec.standard}
     assert kinds == {
-        "s": "data", "i": "int", "f": "float", "b": "bool", "d": "decimal", "u": "uuid", "sel": "select",
-        "en": "select", "js": "json", "obj": "json", "nested": "json", "link": "link", "fetched": "data",
+        "s": "data",
+        "i": "int",
+        "f": "float",
+        "b": "bool",
+        "d": "decimal",
+        "u": "uuid",
+        "sel": "select",
+        "en": "select",
+        "js": "json",
+        "obj": "json",
+        "nested": "json",
+        "link": "link",
+        "fetched": "data",
         "lines": "table",
     }
     assert meta.fields["s"].max_length == 40
@@ -102,7 +113,11 @@ def test_fields_are_classified() -> None:
 )
 def test_bad_meta_is_a_configuration_error(meta_attrs: dict[str, Any], message: str) -> None:
     meta_cls = type("Meta", (), meta_attrs)
-    model = type("Bad", (DocType,), {"__module__": __name__, "__annotations__": {"label": str}, "label": "", "Meta": meta_cls})
+    model = type(
+        "Bad",
+        (DocType,),
+        {"__module__": __name__, "__annotations__": {"label": str}, "label": "", "Meta": meta_cls},
+    )
     with pytest.raises(ConfigurationError, match=message):
         DocTypeMeta.of(model)
 
@@ -141,7 +156,9 @@ class Clash(DocTypeExtension):
 
 
 def test_override_adds_fields_and_keeps_base() -> None:
-    registry = MetaRegistry([App(name="base", doctypes=[Target]), App(name="ext", overrides={"Target": Loyalty})])
+    registry = MetaRegistry(
+        [App(name="base", doctypes=[Target]), App(name="ext", overrides={"Target": Loyalty})]
+    )
     meta = registry.get("Target")
     assert {"label", "points"} <= set(meta.fields)
     assert issubclass(meta.model, Target)
@@ -150,7 +167,9 @@ def test_override_adds_fields_and_keeps_base() -> None:
 
 def test_override_cannot_redefine_base_field_or_target_unknown() -> None:
     with pytest.raises(ConfigurationError, match="'label' already exists"):
-        MetaRegistry([App(name="base", doctypes=[Target]), App(name="ext", overrides={"Target": Clash})])
+        MetaRegistry(
+            [App(name="base", doctypes=[Target]), App(name="ext", overrides={"Target": Clash})]
+        )
     with pytest.raises(ConfigurationError, match="overrides unknown DocType 'Ghost'"):
         MetaRegistry([App(name="ext", overrides={"Ghost": Loyalty})])
 
@@ -166,14 +185,16 @@ def installed_apps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     for dist, app_name in (("alpha_app", "alpha"), ("beta_app", "beta")):
         pkg = tmp_path / dist
         pkg.mkdir()
-        (pkg / "__init__.py").write_text(textwrap.dedent(f"""
+        (pkg / "__init__.py").write_text(
+            textwrap.dedent(f"""
             from framework_m_core import App, DocType
 
             class {app_name.title()}Doc(DocType):
                 title: str = ""
 
             app = App(name="{app_name}", doctypes=[{app_name.title()}Doc])
-        """))
+        """)
+        )
         info = tmp_path / f"{dist}-1.0.dist-info"
         info.mkdir()
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")

@@ -28,7 +28,12 @@ def test_list_and_dict_wire_formats_agree() -> None:
     as_list = parse_filters(META, [["title", "=", "a"], ["count", ">", "3"]])
     as_dict = parse_filters(META, {"title": "a", "count": [">", 3]})
     as_json = parse_filters(META, '[["KitRecord", "title", "=", "a"], ["count", ">", 3]]')
-    assert as_list == as_dict == as_json == And((Condition("title", "=", "a"), Condition("count", ">", 3)))
+    assert (
+        as_list
+        == as_dict
+        == as_json
+        == And((Condition("title", "=", "a"), Condition("count", ">", 3)))
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,7 +42,10 @@ def test_list_and_dict_wire_formats_agree() -> None:
         ([["title", "not in", "a,b"]], Condition("title", "not_in", ("a", "b"))),
         ([["title", "is", "set"]], Condition("title", "is_set")),
         ({"title": None}, Condition("title", "is_not_set")),
-        ([["amount", "between", ["1", "2.5"]]], Condition("amount", "between", (Decimal(1), Decimal("2.5")))),
+        (
+            [["amount", "between", ["1", "2.5"]]],
+            Condition("amount", "between", (Decimal(1), Decimal("2.5"))),
+        ),
         ([["day", ">=", "2026-01-02"]], Condition("day", ">=", dt.date(2026, 1, 2))),
         ([["status", "=", "Open"]], Condition("status", "=", "Open")),
         ([["title", "like", "%ü_"]], Condition("title", "like", "%ü_")),
@@ -115,9 +123,17 @@ def test_reference_null_semantics() -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "text", "hit"),
-    [("a%", "abc", True), ("a_c", "abc", True), ("a_c", "abbc", False), (r"100\%", "100%", True),
-     (r"100\%", "1000", False), ("A%", "abc", False), ("%.%", "a.b", True), ("%.%", "ab", False),
-     ("%ß%", "straße", True)],
+    [
+        ("a%", "abc", True),
+        ("a_c", "abc", True),
+        ("a_c", "abbc", False),
+        (r"100\%", "100%", True),
+        (r"100\%", "1000", False),
+        ("A%", "abc", False),
+        ("%.%", "a.b", True),
+        ("%.%", "ab", False),
+        ("%ß%", "straße", True),
+    ],
 )
 def test_like_patterns(pattern: str, text: str, hit: bool) -> None:
     assert (like_regex(pattern).fullmatch(text) is not None) is hit

@@ -369,11 +369,15 @@ class Kernel:
         async with self.scopes.open() as scope:
             for i, item in enumerate(items):
                 try:
-                    prepared.append(await self._prepare_new(scope, ctx, meta, self._payload(meta, item)))
+                    prepared.append(
+                        await self._prepare_new(scope, ctx, meta, self._payload(meta, item))
+                    )
                 except ValidationError as exc:
                     exc.details["index"] = i
                     raise
-            await self.repository.insert(scope.tx, meta, [to_record(meta, doc) for doc, _ in prepared])
+            await self.repository.insert(
+                scope.tx, meta, [to_record(meta, doc) for doc, _ in prepared]
+            )
             for doc, controller in prepared:
                 await self._finish_new(scope, ctx, meta, doc, controller)
         return [doc for doc, _ in prepared]
@@ -428,7 +432,12 @@ class Kernel:
         return controller.doc, controller
 
     async def _finish_new(
-        self, scope: Scope, ctx: CallerContext, meta: DocTypeMeta, doc: Any, controller: Controller[Any]
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        doc: Any,
+        controller: Controller[Any],
     ) -> Any:
         await self._hooks(controller, "after_insert", "after_save")
         await self._emit(scope, self._event(ctx, meta, "created", doc))
@@ -551,13 +560,17 @@ class Kernel:
         await self.repository.update(scope.tx, meta, record, expected_version=current["version"])
         await self._hooks(controller, *after)
         changed = [
-            f for f, spec in meta.fields.items() if not spec.standard and current.get(f) != record.get(f)
+            f
+            for f, spec in meta.fields.items()
+            if not spec.standard and current.get(f) != record.get(f)
         ]
         extra: dict[str, Any] = {"changed": changed}
         if meta.options.track_changes and changed:
             before_values = from_record(meta, current).model_dump(mode="json", include=set(changed))
             after_values = doc.model_dump(mode="json", include=set(changed))
-            extra["changes"] = {f: {"old": before_values[f], "new": after_values[f]} for f in changed}
+            extra["changes"] = {
+                f: {"old": before_values[f], "new": after_values[f]} for f in changed
+            }
         await self._emit(scope, self._event(ctx, meta, event, doc, **extra))
         return doc
 
