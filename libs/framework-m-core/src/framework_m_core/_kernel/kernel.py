@@ -378,8 +378,12 @@ class Kernel:
             await self.repository.insert(
                 scope.tx, meta, [to_record(meta, doc) for doc, _ in prepared]
             )
-            for doc, controller in prepared:
-                await self._finish_new(scope, ctx, meta, doc, controller)
+            for i, (doc, controller) in enumerate(prepared):
+                try:
+                    await self._finish_new(scope, ctx, meta, doc, controller)
+                except ValidationError as exc:
+                    exc.details["index"] = i
+                    raise
         return [doc for doc, _ in prepared]
 
     async def _insert(

@@ -18,7 +18,7 @@ class MemoryOutbox:
         as_memory_tx(tx).add_events([StoredEvent(e) for e in events])
 
     async def pending(self, limit: int = 100) -> list[DomainEvent]:
-        return [s.event for s in self.store.outbox if not s.published][:limit]
+        return [s.event for s in self.store.outbox if s.committed and not s.published][:limit]
 
     async def mark_published(self, event_ids: Sequence[UUID]) -> None:
         wanted = set(event_ids)

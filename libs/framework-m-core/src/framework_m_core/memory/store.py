@@ -24,6 +24,7 @@ from ..types import Record, Transaction
 class StoredEvent:
     event: DomainEvent
     published: bool = False
+    committed: bool = False
 
 
 @dataclass
@@ -40,6 +41,7 @@ class MemoryTransaction:
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
         self._undo: list[Callable[[], None]] = []
+        self._events: list[StoredEvent] = []
         self.open = True
 
     def _ensure_open(self) -> None:
@@ -100,7 +102,14 @@ class MemoryTransaction:
         outbox = self.store.outbox
         size = len(outbox)
         outbox.extend(events)
+        self._events.extend(events)
         self._undo.append(lambda: outbox.__delitem__(slice(size, None)))
+
+    def commit(self) -> None:
+        """Make this transaction's outbox events visible as pending (before that, no relay sees them)."""
+        for stored in self._events:
+            stored.committed = True
+        self._undo.clear()
 
     def rollback(self) -> None:
         for undo in reversed(self._undo):
@@ -123,6 +132,8 @@ class MemoryUnitOfWork:
             except BaseException:
                 tx.rollback()
                 raise
+            else:
+                tx.commit()
             finally:
                 tx.open = False
 

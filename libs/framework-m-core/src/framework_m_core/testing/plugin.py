@@ -28,6 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "framework_m_requires(*capabilities): conformance test needing adapter capabilities",
     )
+    # Registered now, after every entry-point plugin, so this default beats anyio's own parametrized
+    # ``anyio_backend`` (which would also run the kit on trio); a conftest fixture still overrides it.
+    if not config.pluginmanager.has_plugin("framework_m_conformance_backend"):
+        config.pluginmanager.register(_BackendDefault(), "framework_m_conformance_backend")
 
 
 @dataclass
@@ -81,10 +85,11 @@ async def open_kit(provider: AdapterProvider) -> AsyncIterator[KitEnv]:
         )
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    """Kit tests run on asyncio unless the adapter package overrides this fixture."""
-    return "asyncio"
+class _BackendDefault:
+    @pytest.fixture
+    def anyio_backend(self) -> str:
+        """Kit tests run on asyncio unless the adapter package overrides this fixture."""
+        return "asyncio"
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
@@ -108,7 +108,11 @@ async def seed_records(kit: KitEnv) -> dict[str, KitRecord]:
 
 
 async def titles(
-    kit: KitEnv, *, filters: Any = None, order_by: str | None = None, limit: int = 100
+    kit: KitEnv,
+    *,
+    filters: Any = None,
+    order_by: str | Sequence[str] | None = None,
+    limit: int = 100,
 ) -> list[str]:
     """Titles of the KitRecords ``kernel.list`` returns, in the returned order."""
     page = await kit.kernel.list(
@@ -214,10 +218,6 @@ async def kit_session(provider: AdapterProvider) -> AsyncIterator[KitEnv]:
         yield env
     finally:
         await sessions.aclose()  # type: ignore[attr-defined]
-
-
-def by_title(docs: Iterable[Any]) -> set[str]:
-    return {doc.title if not isinstance(doc, dict) else doc["title"] for doc in docs}
 
 
 class RecordingRepository:
