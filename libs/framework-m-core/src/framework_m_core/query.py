@@ -14,13 +14,13 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from .errors import FieldError, QueryError
-from .meta import DocTypeMeta, FieldSpec
+from .meta import DocTypeMeta, FieldKind, FieldSpec
 
 Operator = Literal[
     "=",
@@ -47,21 +47,7 @@ _ALIASES = {
     "is not set": "is_not_set",
     "notin": "not_in",
 }
-_ORDERABLE = frozenset(
-    {
-        "data",
-        "int",
-        "float",
-        "bool",
-        "decimal",
-        "date",
-        "datetime",
-        "time",
-        "uuid",
-        "select",
-        "link",
-    }
-)
+_ORDERABLE: frozenset[str] = frozenset(get_args(FieldKind)) - {"table", "json"}
 _TEXT = frozenset({"data", "select"})
 
 DEFAULT_LIMIT = 20

@@ -58,6 +58,34 @@ _AMENDED = re.compile(r"^(.*)-(\d+)$")
 
 
 @dataclass(frozen=True)
+class _Transition:
+    action: Action
+    source: DocStatus
+    target: DocStatus
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    event: str
+
+
+_SUBMIT = _Transition(
+    "submit",
+    DocStatus.DRAFT,
+    DocStatus.SUBMITTED,
+    ("validate", "before_submit"),
+    ("on_submit",),
+    "submitted",
+)
+_CANCEL = _Transition(
+    "cancel",
+    DocStatus.SUBMITTED,
+    DocStatus.CANCELLED,
+    ("before_cancel",),
+    ("on_cancel",),
+    "cancelled",
+)
+
+
+@dataclass(frozen=True)
 class Page(Generic[D]):
     """One page of a list: documents (or dicts when fields were selected), optional total, paging."""
 
@@ -672,26 +700,30 @@ class Kernel:
         doctype: str | type[DocType],
         key: UUID | str,
         version: int | None,
-        action: Action,
-        source: DocStatus,
-        target: DocStatus,
-        hooks: tuple[tuple[str, ...], tuple[str, ...]],
-        event: str,
+        transition: _Transition,
     ) -> Any:
         meta = self.meta(doctype)
         self._submittable(meta)
         async with self.scopes.open() as scope:
-            current, _ = await self._load_for(scope, ctx, meta, key, action, version)
-            if current["docstatus"] != source:
+            current, _ = await self._load_for(scope, ctx, meta, key, transition.action, version)
+            if current["docstatus"] != transition.source:
                 state = DocStatus(current["docstatus"]).name.lower()
                 raise InvalidTransition(
-                    f"cannot {action} {meta.name} {current['name']}: it is {state}"
+                    f"cannot {transition.action} {meta.name} {current['name']}: it is {state}"
                 )
             doc = from_record(meta, current)
-            doc.docstatus = target
+            doc.docstatus = transition.target
             controller = self.controller(meta, doc, ctx)
             return await self._save(
-                scope, ctx, meta, current, doc, controller, hooks[0], hooks[1], event
+                scope,
+                ctx,
+                meta,
+                current,
+                doc,
+                controller,
+                transition.before,
+                transition.after,
+                transition.event,
             )
 
     async def submit(
@@ -703,17 +735,7 @@ class Kernel:
         version: int | None = None,
     ) -> Any:
         """Draft → submitted; afterwards the document is immutable except for cancel."""
-        return await self._transition(
-            ctx,
-            doctype,
-            key,
-            version,
-            "submit",
-            DocStatus.DRAFT,
-            DocStatus.SUBMITTED,
-            (("validate", "before_submit"), ("on_submit",)),
-            "submitted",
-        )
+        return await self._transition(ctx, doctype, key, version, _SUBMIT)
 
     async def cancel(
         self,
@@ -724,17 +746,7 @@ class Kernel:
         version: int | None = None,
     ) -> Any:
         """Submitted → cancelled; a cancelled document is immutable but can be amended."""
-        return await self._transition(
-            ctx,
-            doctype,
-            key,
-            version,
-            "cancel",
-            DocStatus.SUBMITTED,
-            DocStatus.CANCELLED,
-            (("before_cancel",), ("on_cancel",)),
-            "cancelled",
-        )
+        return await self._transition(ctx, doctype, key, version, _CANCEL)
 
     async def amend(self, ctx: CallerContext, doctype: str | type[DocType], key: UUID | str) -> Any:
         """A new draft copied from a cancelled document, linked by ``amended_from``, named ``<base>-N``."""
