@@ -17,4 +17,5 @@ from .test_occ import *  # noqa: F403
 from .test_ordering import *  # noqa: F403
 from .test_outbox import *  # noqa: F403
 from .test_repository import *  # noqa: F403
+from .test_schema import *  # noqa: F403
 from .test_transactions import *  # noqa: F403
