@@ -525,7 +525,7 @@ async def test_a_failing_step_stops_start_up_and_names_itself(install: Install) 
 # --- settings --------------------------------------------------------------------------------------
 
 CONFIG = """
-apps = ["crm", "todo"]
+apps = ["crm", "billing"]
 dev_mode = true
 blocked_adapters = ["cache:redis"]
 
