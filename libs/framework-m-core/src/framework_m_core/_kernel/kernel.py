@@ -480,7 +480,7 @@ class Kernel:
     async def get(self, ctx: CallerContext, doctype: str | type[D], key: UUID | str) -> Any:
         """Get by id or name; raises NotFound also for documents the caller may not read."""
         meta = self.meta(doctype)
-        async with self.scopes.open() as scope:
+        async with self.scopes.open(readonly=True) as scope:
             record = await self._load(scope.tx, meta, key)
             await self._authorize(scope.tx, ctx, meta, "read", record)
             return from_record(meta, record)
@@ -514,7 +514,7 @@ class Kernel:
         self, ctx: CallerContext, meta: DocTypeMeta, query: Query, *, with_total: bool = False
     ) -> Page[Any]:
         """List with an already validated Query (what ``list`` builds)."""
-        async with self.scopes.open() as scope:
+        async with self.scopes.open(readonly=True) as scope:
             secured = query.with_filter(await self._row_filter(scope.tx, ctx, meta, "read"))
             probe = Query(
                 secured.filters,
@@ -540,7 +540,7 @@ class Kernel:
     ) -> int:
         meta = self.meta(doctype)
         query = build_query(meta, filters=filters, max_limit=self.max_limit)
-        async with self.scopes.open() as scope:
+        async with self.scopes.open(readonly=True) as scope:
             rls = await self._row_filter(scope.tx, ctx, meta, "read")
             return await self.repository.count(scope.tx, meta, all_of(query.filters, rls))
 

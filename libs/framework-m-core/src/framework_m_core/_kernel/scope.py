@@ -35,12 +35,13 @@ class TransactionScopes:
         )
 
     @asynccontextmanager
-    async def open(self) -> AsyncIterator[Scope]:
+    async def open(self, *, readonly: bool = False) -> AsyncIterator[Scope]:
+        """Join the current operation's transaction, or open one (``readonly`` for pure reads)."""
         outer = self._current.get()
         if outer is not None:
             yield outer
             return
-        async with self.unit_of_work.transaction() as tx:
+        async with self.unit_of_work.transaction(readonly=readonly) as tx:
             scope = Scope(tx)
             token = self._current.set(scope)
             try:

@@ -7,6 +7,7 @@ here rather than at its first call.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar, cast
 
@@ -37,6 +38,12 @@ class Container:
     def __init__(self) -> None:
         self._impls: dict[type, object] = {}
         self._choices: dict[type, AdapterChoice] = {}
+        self.closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def aclose(self) -> None:
+        """Release shared resources (engines, clients) in reverse order of creation; idempotent."""
+        while self.closers:
+            await self.closers.pop()()
 
     def register(
         self,

@@ -30,6 +30,16 @@ class Runtime:
     kernel: Kernel
     steps: list[LoadedStep] = field(default_factory=list)
 
+    async def aclose(self) -> None:
+        """Shut down: release the adapters' shared resources (database engines, clients)."""
+        await self.container.aclose()
+
+    async def __aenter__(self) -> Runtime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
 
 async def start_runtime(
     settings: Settings | None = None,
@@ -50,7 +60,11 @@ async def start_runtime(
     kernel = Kernel(registry, **container.implementations())
     steps = collect_steps(settings, eps)
     runtime = Runtime(settings, registry, container, kernel, steps)
-    await run_bootstrap(steps, runtime)
+    try:
+        await run_bootstrap(steps, runtime)
+    except BaseException:
+        await runtime.aclose()
+        raise
     return runtime
 
 

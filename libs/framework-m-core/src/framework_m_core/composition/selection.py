@@ -14,7 +14,7 @@ exactly which setting decides.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -37,11 +37,22 @@ class AdapterEnv:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._shared: dict[str, object] = {}
+        self.closers: list[Callable[[], Awaitable[None]]] = []
 
-    def shared(self, key: str, create: Callable[[], T]) -> T:
-        """The object stored under ``key``, created by ``create`` on first use."""
+    def shared(
+        self,
+        key: str,
+        create: Callable[[], T],
+        *,
+        close: Callable[[T], Awaitable[None]] | None = None,
+    ) -> T:
+        """The object stored under ``key``, created by ``create`` on first use; ``close`` releases it
+        when the application shuts down (``Container.aclose``)."""
         if key not in self._shared:
-            self._shared[key] = create()
+            resource = create()
+            self._shared[key] = resource
+            if close is not None:
+                self.closers.append(lambda: close(resource))
         return cast(T, self._shared[key])
 
 
@@ -229,4 +240,5 @@ def select_adapters(
             distribution=candidate.distribution,
             version=candidate.version,
         )
+    container.closers.extend(env.closers)
     return container

@@ -124,7 +124,7 @@ class MemoryUnitOfWork:
         self.store = store
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Transaction]:
         async with self.store.lock:
             tx = MemoryTransaction(self.store)
             try:

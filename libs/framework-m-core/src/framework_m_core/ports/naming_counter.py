@@ -9,9 +9,11 @@ from typing import Protocol, runtime_checkable
 class NamingCounter(Protocol):
     """Atomic per-key counters.
 
-    ``next`` increments and returns the new value (the first call for a key returns 1); it commits on its
-    own, outside the caller's transaction, so no row stays locked while a document is saved. Numbers burnt
-    by a rolled-back save are not reused. Raises ``AdapterError`` for storage failures.
+    ``next`` increments and returns the new value (the first call for a key returns 1). It must not hold
+    a lock for the rest of the caller's transaction: stores with row locks commit it on its own (numbers
+    of a rolled-back save are then skipped); single-writer stores such as SQLite, which serialize whole
+    write transactions anyway, may count inside the caller's transaction (numbers are then reused).
+    Raises ``AdapterError`` for storage failures.
     """
 
     async def next(self, key: str) -> int: ...

@@ -13,8 +13,11 @@ class UnitOfWork(Protocol):
     """Opens transactions for the Repository and Outbox of the same adapter family.
 
     ``transaction()`` commits when the block exits normally and rolls back everything written in it when
-    the block raises. Raises ``Conflict(retryable=True)`` when the store aborts the transaction for a
+    the block raises. ``readonly=True`` promises the block only reads, which lets single-writer stores
+    (SQLite) run it beside a writer. Raises ``Conflict(retryable=True)`` when the store aborts the transaction for a
     serialization failure or deadlock, ``AdapterError`` when the store is unreachable.
     """
 
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+    def transaction(
+        self, *, readonly: bool = False
+    ) -> AbstractAsyncContextManager[Transaction]: ...

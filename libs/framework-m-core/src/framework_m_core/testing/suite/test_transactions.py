@@ -64,12 +64,14 @@ async def test_transaction_failed_create_leaves_nothing(kit: KitEnv) -> None:
         assert await pending_ids(kit) == pending, f"{hook}: an outbox event survived the rollback"
     # Hooks after the insert failed, so the records were written and rolled back. If any parent or
     # child row of them were left over, storing the very same records again would collide.
+    # (One at a time: a store that counts inside the transaction reuses the rolled-back name.)
     assert spy.inserted, "the Kernel should have inserted before after_insert/after_save failed"
-    async with kit.adapters.unit_of_work.transaction() as tx:
-        await repo.insert(tx, meta, spy.inserted)
-    async with kit.adapters.unit_of_work.transaction() as tx:
-        for record in spy.inserted:
+    for record in spy.inserted:
+        async with kit.adapters.unit_of_work.transaction() as tx:
+            await repo.insert(tx, meta, [record])
+        async with kit.adapters.unit_of_work.transaction() as tx:
             assert await repo.get(tx, meta, record["id"]) == record
+            await repo.delete(tx, meta, record["id"])
 
 
 @pytest.mark.anyio

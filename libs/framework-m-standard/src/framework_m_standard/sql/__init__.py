@@ -1,0 +1,21 @@
+"""SQL persistence on SQLAlchemy Core: embedded SQLite by default, PostgreSQL in production."""
+
+from .config import DatabaseConfig, database_config
+from .database import SqlDatabase, SqlTransaction
+from .naming_counter import SqlNamingCounter
+from .outbox import SqlOutbox
+from .repository import SqlRepository
+from .schema_manager import SqlSchemaManager
+from .unit_of_work import SqlUnitOfWork
+
+__all__ = [
+    "DatabaseConfig",
+    "SqlDatabase",
+    "SqlNamingCounter",
+    "SqlOutbox",
+    "SqlRepository",
+    "SqlSchemaManager",
+    "SqlTransaction",
+    "SqlUnitOfWork",
+    "database_config",
+]

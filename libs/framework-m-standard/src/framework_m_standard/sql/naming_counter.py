@@ -1,0 +1,57 @@
+"""SQL NamingCounter: one atomic upsert per number, never holding a row across a document's save.
+
+PostgreSQL runs ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` in its own short transaction on a
+separate small pool. SQLite has a single writer anyway: inside a write transaction the upsert joins it
+(a second connection would wait for the lock that transaction holds), otherwise it runs on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .database import SqlDatabase
+from .errors import translated
+
+
+class SqlNamingCounter:
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+
+    def _upsert(self, dialect: str, key: str) -> Any:
+        table = self.db.schema.naming
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        return (
+            insert.values(key=key, current=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.key], set_={"current": table.c.current + 1}
+            )
+            .returning(table.c.current)
+        )
+
+    async def _run(self, conn: AsyncConnection, key: str) -> int:
+        with translated("naming series"):
+            return int((await conn.execute(self._upsert(conn.dialect.name, key))).scalar_one())
+
+    async def next(self, key: str) -> int:
+        if self.db.dialect() == "postgresql":
+            async with self.db.counter_engine().begin() as conn:
+                return await self._run(conn, key)
+        active = self.db.active.get()
+        if active is not None and active.write and active.open:
+            return await self._run(await active.connection(), key)
+        async with self.db.transaction(write=True) as tx:
+            return await self._run(await tx.connection(), key)
+
+    async def current(self, key: str) -> int:
+        table = self.db.schema.naming
+        async with self.db.transaction(write=False) as tx:
+            conn = await tx.connection()
+            with translated("naming series"):
+                value = (
+                    await conn.execute(sa.select(table.c.current).where(table.c.key == key))
+                ).scalar()
+        return int(value or 0)

@@ -1,0 +1,277 @@
+"""SQL Repository: documents in their DocType table, child rows in child tables, all in bulk.
+
+A page of parents loads its children with one query per child table; inserts of many documents are one
+executemany per table; updates check the version in the UPDATE itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from framework_m_core.errors import AdapterError, NotFound, VersionConflict
+from framework_m_core.meta import DocTypeMeta
+from framework_m_core.query import Filter, Query
+from framework_m_core.types import Record, Transaction
+
+from .database import SqlDatabase, SqlTransaction
+from .errors import translated
+from .filters import compile_filter, order_by
+from .tables import DELETED_AT, DocTables
+
+_CHILD_LINK = ("parent", "parentfield")
+
+
+def sql_tx(tx: Transaction) -> SqlTransaction:
+    if not isinstance(tx, SqlTransaction) or not tx.open:
+        raise AdapterError("the SQL adapters need an open transaction from the SQL UnitOfWork")
+    return tx
+
+
+class SqlRepository:
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+
+    async def _conn(
+        self, tx: Transaction, meta: DocTypeMeta
+    ) -> tuple[AsyncConnection, DocTables, str]:
+        conn = await sql_tx(tx).for_meta(meta)
+        return conn, self.db.schema.tables(meta), conn.dialect.name
+
+    @staticmethod
+    def _parent_row(tables: DocTables, record: Record) -> dict[str, Any]:
+        return {c.name: record.get(c.name) for c in tables.table.columns if c.name != DELETED_AT}
+
+    @staticmethod
+    def _child_rows(
+        tables: DocTables, records: Iterable[Record]
+    ) -> dict[sa.Table, list[dict[str, Any]]]:
+        rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            for fieldname, table in tables.children.items():
+                for child in record.get(fieldname) or []:
+                    row = {
+                        c.name: child.get(c.name)
+                        for c in table.columns
+                        if c.name not in _CHILD_LINK
+                    }
+                    rows[table].append({**row, "parent": record["id"], "parentfield": fieldname})
+        return rows
+
+    async def _insert_children(
+        self, conn: AsyncConnection, tables: DocTables, records: Iterable[Record]
+    ) -> None:
+        for table, rows in self._child_rows(tables, records).items():
+            if rows:
+                await conn.execute(sa.insert(table), rows)
+
+    async def insert(self, tx: Transaction, meta: DocTypeMeta, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        conn, tables, _ = await self._conn(tx, meta)
+        with translated(meta.name):
+            await conn.execute(
+                sa.insert(tables.table), [self._parent_row(tables, r) for r in records]
+            )
+            await self._insert_children(conn, tables, records)
+
+    async def _load_children(
+        self, conn: AsyncConnection, tables: DocTables, parents: list[Record], wanted: Iterable[str]
+    ) -> None:
+        """Attach child rows to ``parents``: one query per child table for the whole page."""
+        wanted = [f for f in wanted if f in tables.children]
+        if not parents or not wanted:
+            return
+        ids = [p["id"] for p in parents]
+        by_parent: dict[tuple[UUID, str], list[Record]] = defaultdict(list)
+        for table in {tables.children[f] for f in wanted}:
+            stmt = (
+                sa.select(table)
+                .where(table.c.parent.in_(ids))
+                .order_by(table.c.parent, table.c.parentfield, table.c.idx)
+            )
+            for row in await conn.execute(stmt):
+                data = dict(row._mapping)
+                key = (data.pop("parent"), data.pop("parentfield"))
+                by_parent[key].append(data)
+        for parent in parents:
+            for fieldname in wanted:
+                parent[fieldname] = by_parent.get((parent["id"], fieldname), [])
+
+    def _visible(self, tables: DocTables, include_deleted: bool) -> ColumnElement[bool]:
+        return sa.true() if include_deleted else tables.table.c[DELETED_AT].is_(None)
+
+    async def _one(
+        self, tx: Transaction, meta: DocTypeMeta, where: Any, include_deleted: bool
+    ) -> Record | None:
+        conn, tables, _ = await self._conn(tx, meta)
+        columns = [c for c in tables.table.columns if c.name != DELETED_AT]
+        with translated(meta.name):
+            row = (
+                await conn.execute(
+                    sa.select(*columns).where(where, self._visible(tables, include_deleted))
+                )
+            ).first()
+            if row is None:
+                return None
+            record = dict(row._mapping)
+            await self._load_children(conn, tables, [record], tables.children)
+        return record
+
+    async def get(
+        self, tx: Transaction, meta: DocTypeMeta, id: UUID, *, include_deleted: bool = False
+    ) -> Record | None:
+        return await self._one(
+            tx, meta, self.db.schema.tables(meta).table.c.id == id, include_deleted
+        )
+
+    async def get_by_name(
+        self, tx: Transaction, meta: DocTypeMeta, name: str, *, include_deleted: bool = False
+    ) -> Record | None:
+        return await self._one(
+            tx, meta, self.db.schema.tables(meta).table.c.name == name, include_deleted
+        )
+
+    async def list(self, tx: Transaction, meta: DocTypeMeta, query: Query) -> list[Record]:
+        conn, tables, dialect = await self._conn(tx, meta)
+        table = tables.table
+        names = query.fields or [c.name for c in table.columns if c.name != DELETED_AT]
+        stmt = sa.select(*(table.c[n] for n in names if n in table.c))
+        where = compile_filter(table, query.filters, dialect)
+        stmt = stmt.where(
+            self._visible(tables, query.include_deleted), *([where] if where is not None else [])
+        )
+        stmt = (
+            stmt.order_by(*order_by(table, query.sort_keys, dialect))
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        wanted = (
+            tables.children
+            if query.fields is None
+            else [f for f in query.fields if f in tables.children]
+        )
+        with translated(meta.name):
+            records = [dict(row._mapping) for row in await conn.execute(stmt)]
+            await self._load_children(conn, tables, records, wanted)
+        return records
+
+    async def count(
+        self,
+        tx: Transaction,
+        meta: DocTypeMeta,
+        filters: Filter | None,
+        *,
+        include_deleted: bool = False,
+    ) -> int:
+        conn, tables, dialect = await self._conn(tx, meta)
+        where = compile_filter(tables.table, filters, dialect)
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(tables.table)
+            .where(self._visible(tables, include_deleted), *([where] if where is not None else []))
+        )
+        with translated(meta.name):
+            return int((await conn.execute(stmt)).scalar_one())
+
+    async def _missing_or_stale(
+        self,
+        conn: AsyncConnection,
+        tables: DocTables,
+        meta: DocTypeMeta,
+        id: UUID,
+        expected: int | None,
+    ) -> Exception:
+        table = tables.table
+        current = (
+            await conn.execute(
+                sa.select(table.c.version, table.c.name).where(
+                    table.c.id == id, table.c[DELETED_AT].is_(None)
+                )
+            )
+        ).first()
+        if current is None:
+            return NotFound(
+                f"{meta.name} {id} not found", details={"doctype": meta.name, "id": str(id)}
+            )
+        return VersionConflict(
+            f"{meta.name} {current.name} was changed by someone else "
+            f"(version {current.version}, you had {expected})",
+            details={"doctype": meta.name, "current_version": current.version},
+        )
+
+    async def update(
+        self, tx: Transaction, meta: DocTypeMeta, record: Record, *, expected_version: int
+    ) -> None:
+        conn, tables, _ = await self._conn(tx, meta)
+        table = tables.table
+        row = self._parent_row(tables, record)
+        row.pop("id")
+        with translated(meta.name):
+            result = await conn.execute(
+                sa.update(table)
+                .where(
+                    table.c.id == record["id"],
+                    table.c.version == expected_version,
+                    table.c[DELETED_AT].is_(None),
+                )
+                .values(row)
+            )
+            if result.rowcount != 1:
+                raise await self._missing_or_stale(
+                    conn, tables, meta, record["id"], expected_version
+                )
+            for child in tables.child_tables().values():
+                await conn.execute(sa.delete(child).where(child.c.parent == record["id"]))
+            await self._insert_children(conn, tables, [record])
+
+    async def mark_deleted(
+        self, tx: Transaction, meta: DocTypeMeta, id: UUID, *, expected_version: int, at: datetime
+    ) -> None:
+        conn, tables, _ = await self._conn(tx, meta)
+        table = tables.table
+        with translated(meta.name):
+            result = await conn.execute(
+                sa.update(table)
+                .where(
+                    table.c.id == id,
+                    table.c.version == expected_version,
+                    table.c[DELETED_AT].is_(None),
+                )
+                .values({DELETED_AT: at})
+            )
+            if result.rowcount != 1:
+                raise await self._missing_or_stale(conn, tables, meta, id, expected_version)
+
+    async def delete(
+        self, tx: Transaction, meta: DocTypeMeta, id: UUID, *, expected_version: int | None = None
+    ) -> None:
+        conn, tables, _ = await self._conn(tx, meta)
+        table = tables.table
+        condition = [table.c.id == id]
+        if expected_version is not None:
+            condition.append(table.c.version == expected_version)
+        with translated(meta.name):
+            # Child rows go with their parent through ON DELETE CASCADE.
+            result = await conn.execute(sa.delete(table).where(*condition))
+            if result.rowcount != 1:
+                found = (
+                    await conn.execute(
+                        sa.select(table.c.version, table.c.name).where(table.c.id == id)
+                    )
+                ).first()
+                if found is None:
+                    raise NotFound(
+                        f"{meta.name} {id} not found", details={"doctype": meta.name, "id": str(id)}
+                    )
+                raise VersionConflict(
+                    f"{meta.name} {found.name} was changed by someone else",
+                    details={"doctype": meta.name, "current_version": found.version},
+                )
