@@ -1,13 +1,24 @@
-"""Shared fixtures of the standard package's tests: a reachable PostgreSQL, or a clear failure in CI."""
+"""Shared fixtures of the standard package's tests: a reachable PostgreSQL (or a clear failure in CI),
+and fresh SQL storage on SQLite and on PostgreSQL for tests that must hold on both."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from framework_m_standard.sql.testing import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV
+from framework_m_standard.sql.testing import (
+    DEFAULT_POSTGRES_URL,
+    POSTGRES_URL_ENV,
+    PostgresProvider,
+    SqliteProvider,
+    postgres_database,
+)
+
+SQL_BACKENDS = ("sqlite", "postgresql")
 
 
 def _postgres_url() -> str:
@@ -15,7 +26,7 @@ def _postgres_url() -> str:
 
 
 async def _reachable(url: str) -> str | None:
-    import asyncpg  # the driver itself: the plainest possible probe
+    import asyncpg  # type: ignore[import-untyped]  # the driver itself: the plainest probe
 
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     try:
@@ -39,3 +50,38 @@ def postgres_url() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_provider(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> SqliteProvider | PostgresProvider:
+    """Fresh adapter sets on SQLite, then on PostgreSQL (a schema of its own per set)."""
+    if request.param == "postgresql":
+        return PostgresProvider(request.getfixturevalue("postgres_url"))
+    return SqliteProvider(tmp_path)
+
+
+@pytest.fixture
+def postgres_provider(postgres_url: str) -> PostgresProvider:
+    return PostgresProvider(postgres_url)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def database_server(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """``sqlite:///<file>``, or the admin URL of the test PostgreSQL server (resolved here, outside an
+    event loop, because ``postgres_url`` runs one of its own)."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_path}/app.sqlite3"
+
+
+@pytest.fixture
+async def database_url(database_server: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database: a SQLite file, or a PostgreSQL database dropped afterwards."""
+    if database_server.startswith("sqlite"):
+        yield database_server
+        return
+    async with postgres_database(database_server) as url:
+        yield url

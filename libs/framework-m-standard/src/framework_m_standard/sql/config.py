@@ -7,6 +7,7 @@ pool_size = 10
 max_overflow = 20
 pool_timeout = 30
 echo = false
+migrations = "migrations"                        # Alembic revisions of the default database
 
 [database.binds]                                 # optional extra databases…
 archive = "postgresql+asyncpg://app@127.0.0.1/archive"
@@ -20,35 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from framework_m_core.composition import Settings
 from framework_m_core.errors import ConfigurationError
 
 DEFAULT_SQLITE_FILE = "framework_m.sqlite3"
 SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
-
-
-class DatabaseConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    url: str
-    pool_size: int = Field(default=10, ge=1)
-    max_overflow: int = Field(default=20, ge=0)
-    pool_timeout: float = Field(default=30, gt=0)
-    echo: bool = False
-    binds: dict[str, str] = Field(default_factory=dict)
-    doctypes: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("url")
-    @classmethod
-    def _driver(cls, url: str) -> str:
-        return normalise_url(url)
-
-    def bind_url(self, bind: str) -> str:
-        return self.url if bind == "default" else normalise_url(self.binds[bind])
 
 
 def normalise_url(url: str) -> str:
@@ -63,6 +44,26 @@ def normalise_url(url: str) -> str:
             f"unsupported database URL scheme {scheme!r}; use one of {', '.join(SUPPORTED)}"
         )
     return url
+
+
+DatabaseUrl = Annotated[str, AfterValidator(normalise_url)]
+"""A URL with a supported driver (shorthands expanded), checked when the configuration is read."""
+
+
+class DatabaseConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: DatabaseUrl
+    pool_size: int = Field(default=10, ge=1)
+    max_overflow: int = Field(default=20, ge=0)
+    pool_timeout: float = Field(default=30, gt=0)
+    echo: bool = False
+    binds: dict[str, DatabaseUrl] = Field(default_factory=dict)
+    doctypes: dict[str, str] = Field(default_factory=dict)
+    migrations: str = Field(default="migrations", min_length=1)
+
+    def bind_url(self, bind: str) -> str:
+        return self.url if bind == "default" else self.binds[bind]
 
 
 def database_config(settings: Settings, base_dir: Path | None = None) -> DatabaseConfig:

@@ -34,6 +34,14 @@ def _sqlstate(exc: BaseException) -> str | None:
     return None
 
 
+def _refused_by_bind(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, sa_exc.StatementError)
+        and not isinstance(exc, sa_exc.DBAPIError)
+        and isinstance(exc.orig, ValueError | TypeError)
+    )
+
+
 def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
     """The core error for a SQLAlchemy/driver error (unknown ones become AdapterError)."""
     message = (
@@ -55,6 +63,13 @@ def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
         return ValidationError(
             f"{doctype or 'document'} violates a constraint: {message}",
             [FieldError([], message, "constraint")],
+        )
+    if (state or "").startswith("22") or _refused_by_bind(exc):
+        # SQLSTATE class 22 (data exception: out of range, bad encoding…) or a column type refusing a
+        # value before it reached the database (e.g. a naive datetime): the input is at fault.
+        return ValidationError(
+            f"{doctype or 'document'} has a value the database cannot store: {message}",
+            [FieldError([], message, "invalid_value")],
         )
     if state in _RETRYABLE_STATES or "database is locked" in lowered or "deadlock" in lowered:
         return Conflict(

@@ -91,7 +91,8 @@ class SqlRepository:
             return
         ids = [p["id"] for p in parents]
         by_parent: dict[tuple[UUID, str], list[Record]] = defaultdict(list)
-        for table in {tables.children[f] for f in wanted}:
+        # dict, not set: a fixed statement order (two fields of one child type share a table).
+        for table in dict.fromkeys(tables.children[f] for f in wanted):
             stmt = (
                 sa.select(table)
                 .where(table.c.parent.in_(ids))

@@ -8,7 +8,7 @@ write, because applying it blindly can lose data.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,9 +26,10 @@ log = logging.getLogger("framework_m.sql")
 MIGRATION_HINT = 'write a migration: m migrate revision --autogenerate -m "<what changed>", then m migrate upgrade'
 
 
-def _describe(diff: Any) -> str:
+def describe_diff(diff: Any) -> str:
+    """One Alembic comparison result (or a list of them) as words, for error messages."""
     if isinstance(diff, list):
-        return "; ".join(_describe(d) for d in diff)
+        return "; ".join(describe_diff(d) for d in diff)
     kind = diff[0]
     if kind in ("modify_type", "modify_nullable", "modify_default", "modify_comment"):
         _, _, table, column, _, old, new = diff
@@ -45,7 +46,8 @@ class SqlSchemaManager:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
-    def _tables_by_bind(self, metas: Sequence[DocTypeMeta]) -> dict[str, list[sa.Table]]:
+    def tables_by_bind(self, metas: Sequence[DocTypeMeta]) -> dict[str, list[sa.Table]]:
+        """The tables of ``metas`` grouped by database; the infra tables live in the default one."""
         grouped: dict[str, list[sa.Table]] = {DEFAULT_BIND: list(self.db.schema.infra_tables)}
         for doc_tables in self.db.schema.build_all(metas):
             grouped.setdefault(self.db.bind_of(doc_tables.meta.name), []).extend(
@@ -53,15 +55,21 @@ class SqlSchemaManager:
             )
         return grouped
 
-    async def sync(self, metas: Sequence[DocTypeMeta]) -> None:
-        for bind, tables in self._tables_by_bind(metas).items():
+    async def sync(
+        self, metas: Sequence[DocTypeMeta], *, binds: Collection[str] | None = None
+    ) -> None:
+        """Make the safe changes in every database, or only in ``binds`` (the start-up step leaves a
+        database whose schema is owned by migrations out)."""
+        for bind, tables in self.tables_by_bind(metas).items():
+            if binds is not None and bind not in binds:
+                continue
             async with self.db.transaction(write=True) as tx:
                 conn = await tx.connection(bind)
                 with translated("schema"):
                     await conn.run_sync(_sync_tables, tables)
 
     async def drop(self, metas: Sequence[DocTypeMeta]) -> None:
-        for bind, tables in self._tables_by_bind(metas).items():
+        for bind, tables in self.tables_by_bind(metas).items():
             own = [t for t in tables if t not in self.db.schema.infra_tables]
             ordered = [t for t in reversed(self.db.schema.metadata.sorted_tables) if t in own]
             async with self.db.transaction(write=True) as tx:
@@ -103,12 +111,12 @@ def _sync_tables(conn: sa.Connection, tables: list[sa.Table]) -> None:
         elif kind == "add_column" and diff[3].nullable:
             pending_columns.append((diff[2], diff[3]))
         elif kind == "add_index":
-            if diff[1].table.name not in created:
-                diff[1].create(conn)
+            # Also for a table created just above: Alembic hands it over without its indexes.
+            diff[1].create(conn)
         elif kind == "add_fk" and diff[1].table.name in created:
             continue
         else:
-            refused.append(_describe(diff))
+            refused.append(describe_diff(diff))
     if refused:
         raise ConfigurationError(
             "the database schema needs changes that dev-mode sync will not make: "

@@ -1,22 +1,38 @@
-"""Conformance-kit providers for the SQL adapters: SQLite files and PostgreSQL databases per set."""
+"""Test support for the SQL adapters: fresh SQLite files and PostgreSQL schemas or databases, a Kernel
+over them, and a log of the statements a block of code sends.
+
+``SqliteProvider`` and ``PostgresProvider`` are the conformance kit's providers; ``open_kernel`` is the SQL
+twin of core's ``in_memory_kernel`` for an application's own tests.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
+import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from framework_m_core import App, Kernel, MetaRegistry, RolePermissionPolicy
+from framework_m_core.builtin import app as core_app
 from framework_m_core.memory import MemoryCache, MemoryEventBus
-from framework_m_core.testing import AdapterSet, Capabilities
+from framework_m_core.memory.clock import SystemClock
+from framework_m_core.memory.id_generator import UUID7Generator
+from framework_m_core.ports import Clock, IdGenerator
+from framework_m_core.testing import AdapterProvider, AdapterSet, Capabilities
 
 from .config import DatabaseConfig
-from .database import SqlDatabase
+from .database import DEFAULT_BIND, SqlDatabase
 from .naming_counter import SqlNamingCounter
 from .outbox import SqlOutbox
 from .repository import SqlRepository
@@ -40,6 +56,14 @@ def adapter_set(db: SqlDatabase) -> AdapterSet:
     )
 
 
+def database_of(adapters: AdapterSet) -> SqlDatabase:
+    """The ``SqlDatabase`` behind a set opened by one of this module's providers."""
+    db = adapters.extra.get("database")
+    if not isinstance(db, SqlDatabase):
+        raise TypeError("this adapter set was not opened by an SQL provider")
+    return db
+
+
 class SqliteProvider:
     """A fresh SQLite file per adapter set, removed afterwards."""
 
@@ -58,33 +82,231 @@ class SqliteProvider:
                 await db.dispose()
 
 
-class PostgresProvider:
-    """A uniquely named PostgreSQL database per adapter set, dropped afterwards."""
+def unique_name(prefix: str) -> str:
+    """A PostgreSQL identifier no other test process or set uses."""
+    return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
 
-    capabilities = Capabilities()
 
-    def __init__(self, admin_url: str | None = None, prefix: str = "fm_test") -> None:
-        self.admin_url = admin_url or os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
-        self.prefix = prefix
+def _admin_engine(admin_url: str) -> AsyncEngine:
+    return create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
 
-    def _url(self, database: str) -> str:
-        return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
 
-    @asynccontextmanager
-    async def open(self) -> AsyncIterator[AdapterSet]:
-        name = f"{self.prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-        admin = create_async_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+def database_url(admin_url: str, database: str) -> str:
+    """``admin_url`` pointing at another database of the same server."""
+    return admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+
+@asynccontextmanager
+async def postgres_database(admin_url: str, prefix: str = "fm_test") -> AsyncIterator[str]:
+    """A new, empty database on the server of ``admin_url``: yields its URL, drops it afterwards
+    (``WITH (FORCE)``, so connections a failed test left open do not keep it alive)."""
+    name = unique_name(prefix)
+    admin = _admin_engine(admin_url)
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(
+                sa.text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+            )
         try:
+            yield database_url(admin_url, name)
+        finally:
             async with admin.connect() as conn:
+                await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def _confine_to_schema(db: SqlDatabase, schema: str) -> None:
+    """Make every connection of ``db`` (main pool and naming-counter pool) see only ``schema``.
+
+    The connections are tagged with ``application_name = schema`` so teardown can end any a failed test
+    left behind, as ``DROP DATABASE … WITH (FORCE)`` would."""
+
+    def set_search_path(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        settings = dict(cparams.get("server_settings") or {})
+        settings.update(search_path=f'"{schema}"', application_name=schema)
+        cparams["server_settings"] = settings
+
+    for engine in (db.engine(DEFAULT_BIND), db.counter_engine()):
+        event.listen(engine.sync_engine, "do_connect", set_search_path)
+
+
+_SCHEMA_HOSTS: dict[tuple[str, str], str] = {}
+"""(admin URL, prefix) → URL of the database that holds this process's schema-isolated sets."""
+
+
+async def _schema_host(admin_url: str, prefix: str) -> str:
+    """This process's database for schema-isolated sets, created on first use, dropped at exit.
+
+    A database of its own because a dropped schema leaves dead rows in its database's catalogs (only
+    VACUUM reclaims them, and CI servers may run without autovacuum); dropping the whole database at
+    exit takes them along, so the admin database is never touched."""
+    found = _SCHEMA_HOSTS.get((admin_url, prefix))
+    if found is not None:
+        return found
+    name = f"{prefix}_{os.getpid()}_sets"
+    admin = _admin_engine(admin_url)
+    try:
+        async with admin.connect() as conn:
+            exists = await conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
                 await conn.execute(
                     sa.text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
                 )
-            db = SqlDatabase(DatabaseConfig(url=self._url(name), pool_size=5, max_overflow=15))
-            try:
-                yield adapter_set(db)
-            finally:
-                await db.dispose()
-                async with admin.connect() as conn:
-                    await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+    url = _SCHEMA_HOSTS[admin_url, prefix] = database_url(admin_url, name)
+    atexit.register(_drop_at_exit, admin_url, name)
+    return url
+
+
+def _drop_at_exit(admin_url: str, name: str) -> None:
+    async def drop() -> None:
+        admin = _admin_engine(admin_url)
+        try:
+            async with admin.connect() as conn:
+                await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         finally:
             await admin.dispose()
+
+    try:
+        asyncio.run(drop())
+    except (OSError, sa.exc.SQLAlchemyError) as exc:  # the server may be gone by now
+        print(f"could not drop test database {name}: {exc}", file=sys.stderr)
+
+
+class PostgresProvider:
+    """A fresh, isolated PostgreSQL namespace per adapter set, removed afterwards.
+
+    ``isolation="schema"`` (the default) gives each set a uniquely named schema and pins every
+    connection's ``search_path`` to it: creating and dropping a schema costs milliseconds, a database a
+    few hundred. The schemas live in one database per test process, created on the first set and dropped
+    when the process exits. ``isolation="database"`` gives each set a whole database instead, for tests
+    that need one (e.g. to connect to it by URL)."""
+
+    capabilities = Capabilities()
+
+    def __init__(
+        self,
+        admin_url: str | None = None,
+        prefix: str = "fm_test",
+        *,
+        isolation: Literal["schema", "database"] = "schema",
+    ) -> None:
+        self.admin_url = admin_url or os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+        self.prefix = prefix
+        self.isolation = isolation
+
+    def _config(self, url: str) -> DatabaseConfig:
+        return DatabaseConfig(url=url, pool_size=5, max_overflow=15)
+
+    @asynccontextmanager
+    async def open(self) -> AsyncIterator[AdapterSet]:
+        if self.isolation == "database":
+            async with postgres_database(self.admin_url, self.prefix) as url:
+                db = SqlDatabase(self._config(url))
+                try:
+                    yield adapter_set(db)
+                finally:
+                    await db.dispose()
+            return
+        host = await _schema_host(self.admin_url, self.prefix)
+        schema = unique_name(self.prefix)
+        admin = _admin_engine(host)
+        try:
+            async with admin.connect() as conn:
+                await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+                db = SqlDatabase(self._config(host))
+                _confine_to_schema(db, schema)
+                try:
+                    yield adapter_set(db)
+                finally:
+                    await db.dispose()
+                    await conn.execute(
+                        sa.text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE application_name = :schema"
+                        ),
+                        {"schema": schema},
+                    )
+                    await conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        finally:
+            await admin.dispose()
+
+
+@dataclass
+class SqlKernel:
+    """A Kernel over one fresh SQL adapter set, and the database behind it."""
+
+    kernel: Kernel
+    database: SqlDatabase
+    adapters: AdapterSet
+
+
+@asynccontextmanager
+async def open_kernel(
+    provider: AdapterProvider,
+    apps: Iterable[App],
+    *,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    sync: bool = True,
+) -> AsyncIterator[SqlKernel]:
+    """A Kernel for ``apps`` (after the built-in ``core`` app) over a fresh set from ``provider``, with
+    their storage created unless ``sync`` is false; the set is closed on exit."""
+    async with provider.open() as adapters:
+        kernel = Kernel(
+            MetaRegistry([core_app, *apps]),
+            repository=adapters.repository,
+            unit_of_work=adapters.unit_of_work,
+            schema_manager=adapters.schema_manager,
+            naming_counter=adapters.naming_counter,
+            outbox=adapters.outbox,
+            event_bus=adapters.event_bus or MemoryEventBus(),
+            permission=RolePermissionPolicy(),
+            clock=clock or SystemClock(),
+            id_generator=ids or UUID7Generator(),
+            cache=adapters.cache,
+        )
+        if sync:
+            await kernel.sync_schema()
+        yield SqlKernel(kernel, database_of(adapters), adapters)
+
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@dataclass
+class StatementLog:
+    """SQL statements sent while a ``statements`` block ran, transaction control left out (SQLite's
+    ``BEGIN`` is a statement, asyncpg's is not, so counting it would make the dialects differ)."""
+
+    statements: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def describe(self) -> str:
+        return "\n".join(f"{i}. {s}" for i, s in enumerate(self.statements, start=1))
+
+
+@contextmanager
+def statements(db: SqlDatabase, bind: str = DEFAULT_BIND) -> Iterator[StatementLog]:
+    """Record the statements ``db`` sends on ``bind`` inside the block (each executemany counts once)."""
+    log = StatementLog()
+
+    def record(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    ) -> None:
+        text = " ".join(statement.split())
+        if not text.upper().startswith(_TRANSACTION_CONTROL):
+            log.statements.append(text)
+
+    target = db.engine(bind).sync_engine
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield log
+    finally:
+        event.remove(target, "before_cursor_execute", record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,7 +43,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """Decimals without rounding: NUMERIC on PostgreSQL, the decimal's text on SQLite (whose NUMERIC is a
-    float). SQLite comparisons and ordering go through ``CAST(col AS REAL)``; see ``filters.py``."""
+    float). SQLite comparisons and ordering go through ``CAST(col AS REAL)``; see ``filters.py``.
+
+    With both ``max_digits`` and ``decimal_places`` the column is ``NUMERIC(p, s)`` and values come back
+    with exactly ``s`` places on both databases (SQLite pads the text as PostgreSQL does). Otherwise the
+    column is plain ``NUMERIC`` and values come back with the digits and scale they were written with:
+    PostgreSQL's ``NUMERIC(p)`` would mean ``NUMERIC(p, 0)`` and round every fraction away."""
 
     impl = sa.Numeric
     cache_ok = True
@@ -52,16 +57,32 @@ class ExactDecimal(TypeDecorator[Decimal]):
         super().__init__()
         self.precision, self.scale = precision, scale
 
+    @property
+    def _fixed_scale(self) -> int | None:
+        return self.scale if self.precision is not None else None
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.Text())
+        if self._fixed_scale is None:
+            return dialect.type_descriptor(sa.Numeric(asdecimal=True))
         return dialect.type_descriptor(sa.Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
         value = value if isinstance(value, Decimal) else Decimal(str(value))
-        return str(value) if dialect.name == "sqlite" else value
+        if dialect.name != "sqlite":
+            return value
+        scale = self._fixed_scale
+        if scale is not None and value.is_finite():
+            # PostgreSQL rounds half away from zero to the column's scale; do the same, with enough
+            # precision for every digit (the default context would refuse more than 28).
+            digits = max(value.adjusted() + 1, 1) + scale + 1
+            value = value.quantize(
+                Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=Context(prec=digits)
+            )
+        return str(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

@@ -1,0 +1,84 @@
+"""``create_app``: the Litestar application of a Framework M project.
+
+Routes are built from the registry once, at construction; the Runtime (adapters, Kernel) starts in the
+lifespan and its engines are released at shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import (
+    JsonRenderPlugin,
+    RedocRenderPlugin,
+    SwaggerRenderPlugin,
+    YamlRenderPlugin,
+)
+
+import framework_m_standard
+from framework_m_core import App, MetaRegistry
+from framework_m_core.builtin import app as core_app
+from framework_m_core.composition import Settings, load_settings, start_runtime
+
+from .auth import AuthChainMiddleware, GatewayHeaders, Strategy
+from .config import web_config
+from .documents import document_routes
+from .problems import EXCEPTION_HANDLERS
+from .system import SYSTEM_ROUTES
+
+
+def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None = None) -> Litestar:
+    """Build the app for ``settings`` (default: framework_config.toml + environment) and ``apps`` (default:
+    the installed apps in configured order). Used by ``m start`` as a uvicorn factory."""
+    settings = settings or load_settings()
+    config = web_config(settings)
+    registry = (
+        MetaRegistry([core_app, *apps])
+        if apps is not None
+        else MetaRegistry.discover(settings.apps)
+    )
+    routes: list[Any] = list(SYSTEM_ROUTES)
+    for meta in registry.metas():
+        if meta.options.api_resource:
+            routes.extend(document_routes(meta))
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        runtime = await start_runtime(settings, apps=apps)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await runtime.aclose()
+
+    strategies: list[Strategy] = [GatewayHeaders()] if config.trust_gateway_headers else []
+    return Litestar(
+        route_handlers=routes,
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=config.max_body_size,
+        cors_config=CORSConfig(allow_origins=config.cors_origins) if config.cors_origins else None,
+        middleware=[
+            DefineMiddleware(AuthChainMiddleware, strategies=strategies, exclude=["^/schema"])
+        ],
+        openapi_config=OpenAPIConfig(
+            title="Framework M API",
+            version=framework_m_standard.__version__
+            if hasattr(framework_m_standard, "__version__")
+            else "0.1.0",
+            path="/schema",
+            render_plugins=[
+                SwaggerRenderPlugin(path=["/", "/swagger"]),
+                RedocRenderPlugin(),
+                JsonRenderPlugin(),
+                YamlRenderPlugin(),
+            ],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,158 @@
+"""Errors as RFC 9457 problem+json: the core's machine code, a per-field list for bad input, a request id.
+
+Status codes come from the error's code, so every interface maps the taxonomy the same way. Unexpected
+exceptions become a bare 500 that leaks nothing; the details go to the log under the request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from framework_m_core.errors import FrameworkError
+
+log = logging.getLogger("framework_m.http")
+
+PROBLEM_JSON = "application/problem+json"
+REQUEST_ID = "request_id"
+
+STATUS_BY_CODE: dict[str, int] = {
+    "validation": 422,
+    "invalid_query": 400,
+    "link_validation": 422,
+    "permission_denied": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "version_conflict": 409,
+    "duplicate_name": 409,
+    "document_submitted": 409,
+    "invalid_transition": 409,
+    "unauthenticated": 401,
+}
+
+TITLES: dict[int, str] = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def request_id(request: Request[Any, Any, Any]) -> str:
+    """The request's id: the caller's ``X-Request-ID`` when it looks sane, else a new one."""
+    state = request.scope.setdefault("state", {})
+    found = state.get(REQUEST_ID)
+    if found is None:
+        incoming = request.headers.get("x-request-id", "")
+        found = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        state[REQUEST_ID] = found
+    return str(found)
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    *,
+    code: str,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"urn:framework-m:problem:{code}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "instance": request.url.path,
+        "code": code,
+        REQUEST_ID: request_id(request),
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    return Response(
+        body,
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers={**(headers or {}), "X-Request-ID": body[REQUEST_ID]},
+    )
+
+
+def on_framework_error(
+    request: Request[Any, Any, Any], exc: FrameworkError
+) -> Response[dict[str, Any]]:
+    status = STATUS_BY_CODE.get(exc.code)
+    if status is None:
+        if exc.code == "adapter":
+            log.error(
+                "adapter failure [%s] %s %s: %s",
+                request_id(request),
+                request.method,
+                request.url.path,
+                exc.message,
+                exc_info=exc,
+            )
+            return problem(request, 503, code="adapter", detail="a backing service is unavailable")
+        return on_unexpected(request, exc)
+    extra = {k: v for k, v in exc.details.items() if k != "errors"}
+    if "errors" in exc.details:
+        extra["errors"] = exc.details["errors"]
+    return problem(request, status, code=exc.code, detail=exc.message, **extra)
+
+
+def on_validation(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
+    raw = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        {
+            "loc": [e.get("source", "body"), e.get("key")],
+            "message": e.get("message", ""),
+            "type": "invalid",
+        }
+        for e in raw
+        if isinstance(e, dict)
+    ]
+    return problem(request, 400, code="invalid_request", detail=exc.detail, errors=errors)
+
+
+def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if exc.status_code >= 500:
+        return on_unexpected(request, exc)
+    code = {
+        401: "unauthenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "body_too_large",
+        429: "rate_limited",
+    }.get(exc.status_code, "invalid_request")
+    return problem(
+        request, exc.status_code, code=code, detail=exc.detail, headers=dict(exc.headers or {})
+    )
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    rid = request_id(request)
+    log.error("unhandled error [%s] %s %s", rid, request.method, request.url.path, exc_info=exc)
+    return problem(
+        request, 500, code="internal", detail=f"an internal error occurred; quote request id {rid}"
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    FrameworkError: on_framework_error,
+    ValidationException: on_validation,
+    HTTPException: on_http_error,
+    500: on_unexpected,
+}
