@@ -245,9 +245,10 @@ def test_outbox_outside_the_transaction_fails(pytester: pytest.Pytester) -> None
                 adapters.outbox = LeakyOutbox(adapters.outbox.store)
     """
     failed = _failed(_outcomes(pytester, provider, "-k", "transaction or outbox"))
+    # The Kernel appends an operation's events once its hooks have succeeded, so hook failures never
+    # reach the outbox; the tests that write to the outbox inside a failing transaction catch the leak.
     assert {
         "test_transaction_explicit_error_rolls_back_records_and_outbox",
-        "test_transaction_failed_insert_many_leaves_nothing",
         "test_outbox_uncommitted_events_are_not_pending",
     } <= failed
     assert "test_outbox_pending_and_mark_published" not in failed

@@ -160,3 +160,13 @@ def test_framework_error_in_a_plugin_command_exits_1_without_traceback(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == "error: the refuse command is not configured"
+
+
+def test_info_shows_the_database_without_its_password(tmp_path: Path) -> None:
+    url = "postgresql://app:s3cret@db.internal:5432/app"
+    result = run_m("info", "--json", cwd=tmp_path, env={"FRAMEWORK_M_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    details = json.loads(result.stdout)["adapter_details"]["repository"]
+    assert details == {"database default": "postgresql+asyncpg://app:***@db.internal:5432/app"}
+    text = run_m("info", cwd=tmp_path, env={"FRAMEWORK_M_DATABASE_URL": url}).stdout
+    assert "s3cret" not in text

@@ -107,14 +107,25 @@ def _checked(spec: str, parts: list[Part]) -> NamingRule:
     return NamingRule("series", parts=tuple(parts))
 
 
-async def render_series(
-    rule: NamingRule,
-    *,
-    now: datetime,
-    counter: NamingCounter,
-    value_of: Callable[[str], Awaitable[str]],
-) -> str:
-    """Render a series/format rule, drawing the next number for its prefix from ``counter``."""
+@dataclass(frozen=True, slots=True)
+class SeriesName:
+    """A series name with its counter still to draw: ``key`` is what the counter counts."""
+
+    template: str
+    width: int
+
+    @property
+    def key(self) -> str:
+        return self.template.replace("\x00", "#" * self.width)
+
+    def format(self, number: int) -> str:
+        return self.template.replace("\x00", str(number).zfill(self.width))
+
+
+async def plan_series(
+    rule: NamingRule, *, now: datetime, value_of: Callable[[str], Awaitable[str]]
+) -> SeriesName:
+    """Render everything of a series/format rule except its number."""
     rendered: list[str] = []
     width = 0
     for part in rule.parts:
@@ -127,6 +138,16 @@ async def render_series(
         else:
             width = len(part.value)
             rendered.append("\x00")
-    key = "".join(rendered).replace("\x00", "#" * width)
-    number = await counter.next(key)
-    return "".join(rendered).replace("\x00", str(number).zfill(width))
+    return SeriesName("".join(rendered), width)
+
+
+async def render_series(
+    rule: NamingRule,
+    *,
+    now: datetime,
+    counter: NamingCounter,
+    value_of: Callable[[str], Awaitable[str]],
+) -> str:
+    """Render a series/format rule, drawing the next number for its prefix from ``counter``."""
+    planned = await plan_series(rule, now=now, value_of=value_of)
+    return planned.format(await counter.next(planned.key))

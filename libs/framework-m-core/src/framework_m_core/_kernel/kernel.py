@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 from uuid import UUID
@@ -32,7 +33,7 @@ from ..errors import (
 )
 from ..events import DomainEvent
 from ..meta import ACTIONS, Action, DocTypeMeta
-from ..naming import parse_naming, render_series
+from ..naming import SeriesName, parse_naming, plan_series
 from ..ports import (
     Cache,
     Clock,
@@ -54,6 +55,19 @@ from .records import build, from_record, to_record, validation_error
 from .scope import Scope, TransactionScopes
 
 D = TypeVar("D", bound=DocType)
+_Staged = tuple[Any, Controller[Any], Mapping[UUID, Record]]
+
+
+@contextmanager
+def _item(index: int) -> Iterator[None]:
+    """Label a validation error with the batch item it came from."""
+    try:
+        yield
+    except ValidationError as exc:
+        exc.details["index"] = index
+        raise
+
+
 _AMENDED = re.compile(r"^(.*)-(\d+)$")
 
 
@@ -175,8 +189,9 @@ class Kernel:
             tenant=ctx.tenant,
         )
 
-    async def _emit(self, scope: Scope, event: DomainEvent) -> None:
-        await self.outbox.append(scope.tx, [event])
+    @staticmethod
+    def _emit(scope: Scope, event: DomainEvent) -> None:
+        """Queue ``event``; the scope writes it to the outbox in the same transaction, before commit."""
         scope.events.append(event)
 
     async def _shared_actions(
@@ -315,6 +330,33 @@ class Kernel:
         controller: Controller[Any],
         links: Mapping[UUID, Record],
     ) -> str:
+        planned = await self._plan_name(meta, doc, controller, links)
+        if isinstance(planned, SeriesName):
+            return planned.format(await self.naming_counter.next(planned.key))
+        return planned
+
+    async def _name_all(self, meta: DocTypeMeta, staged: Sequence[_Staged]) -> None:
+        """Name many new documents, reserving each series' numbers with one counter call."""
+        by_key: dict[str, list[tuple[DocType, SeriesName]]] = {}
+        for doc, controller, links in staged:
+            plan = await self._plan_name(meta, doc, controller, links)
+            if isinstance(plan, SeriesName):
+                by_key.setdefault(plan.key, []).append((doc, plan))
+            else:
+                doc.name = plan
+        for key, group in by_key.items():
+            first = await self.naming_counter.next(key, len(group)) - len(group) + 1
+            for offset, (doc, plan) in enumerate(group):
+                doc.name = plan.format(first + offset)
+
+    async def _plan_name(
+        self,
+        meta: DocTypeMeta,
+        doc: DocType,
+        controller: Controller[Any],
+        links: Mapping[UUID, Record],
+    ) -> str | SeriesName:
+        """The name, or for series rules everything but the number (drawn from the counter later)."""
         custom = await self._run(controller.autoname())
         if custom is not None:
             return str(custom)
@@ -350,9 +392,7 @@ class Kernel:
                 return str(links[value].get("name"))
             return str(getattr(value, "value", value))
 
-        return await render_series(
-            rule, now=self.clock.now(), counter=self.naming_counter, value_of=value_of
-        )
+        return await plan_series(rule, now=self.clock.now(), value_of=value_of)
 
     @staticmethod
     def _revalidate(meta: DocTypeMeta, doc: DocType) -> Any:
@@ -388,30 +428,28 @@ class Kernel:
         doctype: str | type[DocType],
         items: Sequence[Mapping[str, Any] | BaseModel],
     ) -> list[Any]:
-        """Create many documents all-or-nothing, stored with one Repository call so adapters can batch.
-
-        A failure names the item's ``index`` in the error's details."""
+        """Create many documents all-or-nothing: one counter call per naming series, one Repository
+        insert and one outbox write for the batch. A failure names the item's ``index`` in its details."""
         meta = self.meta(doctype)
         self.permission.check(ctx, meta, "create")
-        prepared: list[tuple[Any, Controller[Any]]] = []
         async with self.scopes.open() as scope:
+            staged: list[_Staged] = []
             for i, item in enumerate(items):
-                try:
-                    prepared.append(
-                        await self._prepare_new(scope, ctx, meta, self._payload(meta, item))
+                with _item(i):
+                    staged.append(
+                        await self._stage_new(scope, ctx, meta, self._payload(meta, item))
                     )
-                except ValidationError as exc:
-                    exc.details["index"] = i
-                    raise
+            await self._name_all(meta, staged)
+            prepared: list[tuple[Any, Controller[Any]]] = []
+            for i, (_, controller, _) in enumerate(staged):
+                with _item(i):
+                    prepared.append(await self._validate_new(meta, controller))
             await self.repository.insert(
                 scope.tx, meta, [to_record(meta, doc) for doc, _ in prepared]
             )
             for i, (doc, controller) in enumerate(prepared):
-                try:
+                with _item(i):
                     await self._finish_new(scope, ctx, meta, doc, controller)
-                except ValidationError as exc:
-                    exc.details["index"] = i
-                    raise
         return [doc for doc, _ in prepared]
 
     async def _insert(
@@ -441,6 +479,22 @@ class Kernel:
         amended_from: UUID | None = None,
     ) -> tuple[Any, Controller[Any]]:
         """Everything before the write: standard fields, permission, links, name, validate, before_*."""
+        doc, controller, links = await self._stage_new(
+            scope, ctx, meta, payload, amended_from=amended_from
+        )
+        doc.name = name or await self._name(meta, doc, controller, links)
+        return await self._validate_new(meta, controller)
+
+    async def _stage_new(
+        self,
+        scope: Scope,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        payload: dict[str, Any],
+        *,
+        amended_from: UUID | None = None,
+    ) -> _Staged:
+        """A new document with its standard fields, checked for permission and links, not yet named."""
         now = self.clock.now()
         self._number_children(meta, payload)
         payload.update(
@@ -457,8 +511,11 @@ class Kernel:
         doc = build(meta, payload)
         self.permission.check(ctx, meta, "create", to_record(meta, doc))
         links = await resolve_links(scope.tx, self.repository, self.registry, meta, doc)
-        controller = self.controller(meta, doc, ctx)
-        doc.name = name or await self._name(meta, doc, controller, links)
+        return doc, self.controller(meta, doc, ctx), links
+
+    async def _validate_new(
+        self, meta: DocTypeMeta, controller: Controller[Any]
+    ) -> tuple[Any, Controller[Any]]:
         await self._hooks(controller, "validate", "before_insert", "before_save")
         controller.doc = self._revalidate(meta, controller.doc)
         return controller.doc, controller
@@ -472,7 +529,7 @@ class Kernel:
         controller: Controller[Any],
     ) -> Any:
         await self._hooks(controller, "after_insert", "after_save")
-        await self._emit(scope, self._event(ctx, meta, "created", doc))
+        self._emit(scope, self._event(ctx, meta, "created", doc))
         return doc
 
     # ---------------------------------------------------------------- reads
@@ -603,7 +660,7 @@ class Kernel:
             extra["changes"] = {
                 f: {"old": before_values[f], "new": after_values[f]} for f in changed
             }
-        await self._emit(scope, self._event(ctx, meta, event, doc, **extra))
+        self._emit(scope, self._event(ctx, meta, event, doc, **extra))
         return doc
 
     async def update(
@@ -679,7 +736,7 @@ class Kernel:
                     scope.tx, meta, doc.id, expected_version=current["version"], at=self.clock.now()
                 )
             await self._hooks(controller, "after_delete")
-            await self._emit(scope, self._event(ctx, meta, "deleted", doc, hard=hard))
+            self._emit(scope, self._event(ctx, meta, "deleted", doc, hard=hard))
 
     async def _drop_shares(self, tx: Transaction, meta: DocTypeMeta, doc_id: UUID) -> None:
         if self._share_meta is None:

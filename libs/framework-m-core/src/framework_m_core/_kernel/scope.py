@@ -19,6 +19,8 @@ log = logging.getLogger("framework_m.kernel")
 
 @dataclass
 class Scope:
+    """One operation's transaction and the events it will write to the outbox before committing."""
+
     tx: Transaction
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -46,6 +48,9 @@ class TransactionScopes:
             token = self._current.set(scope)
             try:
                 yield scope
+                # One outbox write for everything the operation (and nested ones) emitted.
+                if scope.events:
+                    await self.outbox.append(tx, scope.events)
             finally:
                 self._current.reset(token)
         if scope.events:

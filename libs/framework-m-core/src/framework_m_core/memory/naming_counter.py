@@ -7,8 +7,10 @@ class MemoryNamingCounter:
     def __init__(self) -> None:
         self._values: dict[str, int] = {}
 
-    async def next(self, key: str) -> int:
-        value = self._values.get(key, 0) + 1
+    async def next(self, key: str, count: int = 1) -> int:
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        value = self._values.get(key, 0) + count
         self._values[key] = value
         return value
 

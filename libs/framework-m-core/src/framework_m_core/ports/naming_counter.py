@@ -16,7 +16,9 @@ class NamingCounter(Protocol):
     Raises ``AdapterError`` for storage failures.
     """
 
-    async def next(self, key: str) -> int: ...
+    async def next(self, key: str, count: int = 1) -> int:
+        """Reserve ``count`` consecutive numbers (one statement) and return the last of them."""
+        ...
 
     async def current(self, key: str) -> int:
         """The last value handed out for ``key`` (0 if none)."""

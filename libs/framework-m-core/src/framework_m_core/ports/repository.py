@@ -19,6 +19,8 @@ class Repository(Protocol):
     Child tables are part of their parent's record (a list of child records, ordered by ``idx``) and are
     written and replaced with it. Soft-deleted records are invisible unless ``include_deleted`` is true.
 
+    Records always carry ``creation`` and ``modified`` (stores may require them).
+
     Raises: ``DuplicateName`` when ``name`` or a ``unique_together`` group is taken (soft-deleted rows
     still hold their name); ``VersionConflict`` when ``expected_version`` is stale; ``NotFound`` when the
     record to update or delete does not exist; ``AdapterError`` for storage failures.

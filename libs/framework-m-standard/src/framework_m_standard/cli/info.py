@@ -39,6 +39,11 @@ def gather() -> dict[str, Any]:
             for loaded in registry.apps
         ],
         "adapters": [choice.to_dict() for choice in container.choices()],
+        "adapter_details": {
+            port: dict(impl.describe())
+            for port, impl in container.implementations().items()
+            if callable(getattr(impl, "describe", None))
+        },
         "bootstrap": [{"order": s.order, "name": s.name, "source": s.source} for s in steps],
     }
 
@@ -69,6 +74,9 @@ def render(report: dict[str, Any]) -> str:
         where = " ".join(p for p in (choice["distribution"], choice["version"]) if p) or "-"
         rows.append((choice["port"], choice["name"], where, choice["reason"]))
     lines.extend(_table(rows))
+    for port, details in report["adapter_details"].items():
+        for key, value in details.items():
+            lines.append(f"  {port} {key}: {value}")
     lines.append("")
     lines.append("start-up steps:")
     if report["bootstrap"]:

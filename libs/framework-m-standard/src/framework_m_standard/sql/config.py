@@ -6,6 +6,8 @@ url = "postgresql+asyncpg://app@127.0.0.1/app"   # default: SQLite file framewor
 pool_size = 10
 max_overflow = 20
 pool_timeout = 30
+pool_pre_ping = false  # test each connection before use (one round trip more per transaction)
+pool_recycle = 1800    # seconds before a pooled connection is replaced
 echo = false
 migrations = "migrations"                        # Alembic revisions of the default database
 
@@ -57,6 +59,8 @@ class DatabaseConfig(BaseModel):
     pool_size: int = Field(default=10, ge=1)
     max_overflow: int = Field(default=20, ge=0)
     pool_timeout: float = Field(default=30, gt=0)
+    pool_pre_ping: bool = False
+    pool_recycle: int = Field(default=1800, ge=-1)
     echo: bool = False
     binds: dict[str, DatabaseUrl] = Field(default_factory=dict)
     doctypes: dict[str, str] = Field(default_factory=dict)
@@ -112,5 +116,7 @@ def pool_options(config: DatabaseConfig, url: str) -> Mapping[str, Any]:
         "pool_size": config.pool_size,
         "max_overflow": config.max_overflow,
         "pool_timeout": config.pool_timeout,
-        "pool_pre_ping": True,
+        # A pre-ping costs a round trip on every checkout; recycling bounds the age of a connection instead.
+        "pool_pre_ping": config.pool_pre_ping,
+        "pool_recycle": config.pool_recycle,
     }

@@ -110,10 +110,13 @@ def compile_filter(table: sa.Table, flt: Filter | None, dialect: str) -> ColumnE
 
 
 def order_by(table: sa.Table, keys: Sequence[OrderBy], dialect: str) -> list[ColumnElement[Any]]:
+    """ORDER BY with the core's NULL placement. SQLite already sorts NULLs that way, and NOT NULL columns
+    need no clause, so the plain form is emitted there: it lets PostgreSQL walk an index."""
     clauses: list[ColumnElement[Any]] = []
     for key in keys:
         operand = _operand(table, key.field, dialect)
-        clauses.append(
-            operand.desc().nulls_last() if key.descending else operand.asc().nulls_first()
-        )
+        clause = operand.desc() if key.descending else operand.asc()
+        if dialect != "sqlite" and table.c[key.field].nullable:
+            clause = clause.nulls_last() if key.descending else clause.nulls_first()
+        clauses.append(clause)
     return clauses

@@ -21,30 +21,33 @@ class SqlNamingCounter:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
-    def _upsert(self, dialect: str, key: str) -> Any:
+    def _upsert(self, dialect: str, key: str, count: int) -> Any:
         table = self.db.schema.naming
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
         return (
-            insert.values(key=key, current=1)
+            insert.values(key=key, current=count)
             .on_conflict_do_update(
-                index_elements=[table.c.key], set_={"current": table.c.current + 1}
+                index_elements=[table.c.key], set_={"current": table.c.current + count}
             )
             .returning(table.c.current)
         )
 
-    async def _run(self, conn: AsyncConnection, key: str) -> int:
+    async def _run(self, conn: AsyncConnection, key: str, count: int) -> int:
         with translated("naming series"):
-            return int((await conn.execute(self._upsert(conn.dialect.name, key))).scalar_one())
+            result = await conn.execute(self._upsert(conn.dialect.name, key, count))
+            return int(result.scalar_one())
 
-    async def next(self, key: str) -> int:
+    async def next(self, key: str, count: int = 1) -> int:
+        if count < 1:
+            raise ValueError("count must be at least 1")
         if self.db.dialect() == "postgresql":
             async with self.db.counter_engine().begin() as conn:
-                return await self._run(conn, key)
+                return await self._run(conn, key, count)
         active = self.db.active.get()
         if active is not None and active.write and active.open:
-            return await self._run(await active.connection(), key)
+            return await self._run(await active.connection(), key, count)
         async with self.db.transaction(write=True) as tx:
-            return await self._run(await tx.connection(), key)
+            return await self._run(await tx.connection(), key, count)
 
     async def current(self, key: str) -> int:
         table = self.db.schema.naming

@@ -39,6 +39,10 @@ class SqlRepository:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
+    def describe(self) -> dict[str, str]:
+        """What ``m info`` shows: each database this repository writes to, password hidden."""
+        return {f"database {bind}": url for bind, url in self.db.describe().items()}
+
     async def _conn(
         self, tx: Transaction, meta: DocTypeMeta
     ) -> tuple[AsyncConnection, DocTables, str]:

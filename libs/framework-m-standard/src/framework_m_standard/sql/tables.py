@@ -20,6 +20,8 @@ from .names import bounded, child_table, index_name, parent_table
 from .types import JSON_TYPE, UUID_TYPE, UTCDateTime, column_type, text_type
 
 DELETED_AT = "deleted_at"
+KERNEL_SET = frozenset({"creation", "modified"})
+"""Standard fields the Kernel always sets: NOT NULL here, so ordering by them can use a plain index."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ class SqlSchema:
                 args.append(sa.ForeignKey(f"{parent_table(spec.link_doctype)}.id", name=fk))
             if spec.kind == "select" and spec.options:
                 args.append(_select_check(table, spec.name, spec.options))
-            columns.append(sa.Column(spec.name, column_type(spec), *args, nullable=spec.nullable))
+            nullable = spec.nullable and not (spec.standard and spec.name in KERNEL_SET)
+            columns.append(sa.Column(spec.name, column_type(spec), *args, nullable=nullable))
         return columns
 
     def _build(self, meta: DocTypeMeta) -> DocTables:

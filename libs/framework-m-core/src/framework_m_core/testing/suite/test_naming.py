@@ -12,7 +12,9 @@ from ..doctypes import KitCustomer, KitInvoice, KitSlot
 from ..plugin import KitEnv
 
 __all__ = [
+    "test_insert_many_names_a_series_in_order",
     "test_naming_counter_is_atomic_under_concurrency",
+    "test_naming_counter_reserves_blocks",
     "test_naming_field_duplicate_is_rejected",
     "test_naming_format_counts_per_prefix",
     "test_naming_series_unique_under_concurrent_creates",
@@ -85,3 +87,23 @@ async def test_unique_together_is_enforced(kit: KitEnv) -> None:
     await kit.kernel.create(kit.admin, KitSlot, {"code": "A", "slot": 2})
     await kit.kernel.create(kit.admin, KitSlot, {"code": "a", "slot": 1})
     assert await kit.kernel.count(kit.admin, KitSlot) == 4
+
+
+@pytest.mark.anyio
+async def test_naming_counter_reserves_blocks(kit: KitEnv) -> None:
+    counter = kit.adapters.naming_counter
+    assert await counter.next("BLOCK-#") == 1
+    assert await counter.next("BLOCK-#", 10) == 11
+    assert await counter.next("BLOCK-#") == 12
+    assert await counter.current("BLOCK-#") == 12
+
+
+@pytest.mark.anyio
+async def test_insert_many_names_a_series_in_order(kit: KitEnv) -> None:
+    customer = await kit.kernel.create(kit.admin, KitCustomer, {"customer_name": "Batch"})
+    first = await kit.kernel.create(kit.admin, KitInvoice, {"customer": customer.id})
+    batch = await kit.kernel.insert_many(
+        kit.admin, KitInvoice, [{"customer": customer.id} for _ in range(5)]
+    )
+    number = int(str(first.name).rsplit("-", 1)[1])
+    assert [d.name for d in batch] == [f"KINV-2026-{number + i:05d}" for i in range(1, 6)]
