@@ -128,15 +128,10 @@ Where the two sides differ (the Kernel's side of each is in its figures):
   - every Kernel operation: pydantic validation of input and output documents, permission checks
     (in-process), SQLAlchemy Core statements run through its greenlet adapter, and a transaction
     (BEGIN/COMMIT) also around reads;
-  - every Kernel transaction checks out a SQLAlchemy connection with pool_pre_ping (BEGIN, ping,
-    ROLLBACK: three round trips); the baseline uses asyncpg's pool as it comes;
-  - list: the Kernel orders by "modified DESC NULLS LAST, id ASC NULLS FIRST" (the core's NULL order),
-    the baseline by "modified DESC, id"; PostgreSQL walks the plain modified index only for the latter;
   - list as a non-admin: the Kernel first reads the documents shared with the caller (DocShare);
   - update: the Kernel loads the document and its lines first (it merges changes and validates);
-  - naming: the Kernel draws one number per document in its own transaction, also in insert_many (the
-    baseline reserves a batch's numbers with one statement); insert_many also writes one outbox
-    INSERT per document (the baseline one executemany)."""
+  - naming: a create draws its number in a short transaction of its own on the counter pool;
+    insert_many reserves one block per series, as the baseline does."""
 
 
 # ------------------------------------------------------------------ data

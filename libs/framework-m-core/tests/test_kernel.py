@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
@@ -24,6 +25,7 @@ from framework_m_core import (
     NotFound,
     PermissionDenied,
     PermissionRule,
+    QueryError,
     SystemContext,
     ValidationError,
     in_memory_kernel,
@@ -406,3 +408,23 @@ async def test_update_events_name_changed_fields_and_track_changes(kernel: Kerne
 async def test_non_object_input_is_a_validation_error(kernel: Kernel) -> None:
     with pytest.raises(ValidationError, match="must be an object"):
         await kernel.create(lea, Task, ["subject", "x"])  # type: ignore[arg-type]
+
+
+class Meeting(DocType):
+    title: str = ""
+    starts: datetime | None = None
+
+    class Meta:
+        permissions = {"Member": ["read", "create"]}
+
+
+@pytest.mark.anyio
+async def test_naive_datetimes_are_refused_in_documents_and_filters() -> None:
+    kernel = await in_memory_kernel([App(name="meetings", doctypes=[Meeting])])
+    with pytest.raises(ValidationError, match="timezone") as info:
+        await kernel.create(ann, Meeting, {"starts": "2026-01-01T09:00:00"})
+    assert info.value.errors[0]["loc"] == ["starts"]
+    await kernel.create(ann, Meeting, {"starts": "2026-01-01T09:00:00+01:00"})
+    with pytest.raises(QueryError, match="timezone"):
+        await kernel.list(ann, Meeting, filters=[["starts", ">", "2026-01-01T00:00:00"]])
+    assert await kernel.count(ann, Meeting, [["starts", ">", "2026-01-01T00:00:00Z"]]) == 1

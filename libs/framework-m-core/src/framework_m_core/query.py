@@ -10,9 +10,11 @@ Semantics every adapter implements (the in-memory reference defines them, the co
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -130,14 +132,24 @@ def _queryable(meta: DocTypeMeta, name: str, loc: list[str | int]) -> FieldSpec:
     return spec
 
 
+@functools.lru_cache(maxsize=256)
+def _adapter(python_type: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(python_type)
+
+
 def _coerce(spec: FieldSpec, value: Any, loc: list[str | int]) -> Any:
     try:
-        coerced = TypeAdapter(spec.python_type).validate_python(value)
+        coerced = _adapter(spec.python_type).validate_python(value)
     except PydanticValidationError as exc:
         msg = exc.errors()[0]["msg"]
         raise QueryError(
             f"bad value for {spec.name!r}: {msg}", [FieldError(loc, msg, "invalid_value")]
         ) from None
+    if isinstance(coerced, datetime) and coerced.tzinfo is None:
+        raise QueryError(
+            f"bad value for {spec.name!r}: a datetime needs a timezone (e.g. 2026-01-31T09:00:00Z)",
+            [FieldError(loc, "datetime without a timezone", "naive_datetime")],
+        )
     return coerced.value if isinstance(coerced, Enum) else coerced
 
 

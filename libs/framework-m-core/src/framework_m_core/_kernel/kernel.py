@@ -397,10 +397,7 @@ class Kernel:
     @staticmethod
     def _revalidate(meta: DocTypeMeta, doc: DocType) -> Any:
         """Hooks may mutate lists in place, which pydantic does not see; validate the whole doc again."""
-        try:
-            return meta.model.model_validate(to_record(meta, doc))
-        except PydanticValidationError as exc:
-            raise validation_error(exc, meta.name) from None
+        return build(meta, to_record(meta, doc))
 
     # ------------------------------------------------------------- creation
 

@@ -52,6 +52,25 @@ def from_record(meta: DocTypeMeta, record: Record) -> Any:
 def build(meta: DocTypeMeta, payload: dict[str, Any]) -> Any:
     """Validate ``payload`` as a ``meta`` document; pydantic errors become ValidationError."""
     try:
-        return meta.model.model_validate(payload)
+        doc = meta.model.model_validate(payload)
     except PydanticValidationError as exc:
         raise validation_error(exc, meta.name) from None
+    require_aware(meta, doc)
+    return doc
+
+
+def require_aware(meta: DocTypeMeta, doc: BaseModel) -> None:
+    """Datetimes must carry a timezone: a naive one means different instants to different readers."""
+    naive: list[FieldError] = []
+    sites: list[tuple[list[str | int], BaseModel, DocTypeMeta]] = [([], doc, meta)]
+    for table, child_meta in meta.children.items():
+        sites += [([table, i], row, child_meta) for i, row in enumerate(getattr(doc, table))]
+    for loc, obj, sub in sites:
+        for spec in sub.fields.values():
+            value = getattr(obj, spec.name)
+            if spec.kind == "datetime" and value is not None and value.tzinfo is None:
+                naive.append(
+                    FieldError([*loc, spec.name], "datetime without a timezone", "naive_datetime")
+                )
+    if naive:
+        raise ValidationError(f"invalid {meta.name}: datetimes need a timezone", naive)
