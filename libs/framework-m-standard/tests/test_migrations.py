@@ -368,8 +368,9 @@ async def test_an_unversioned_database_with_tables_is_pointed_at_stamp(tmp_path:
     other = f"sqlite+aiosqlite:///{tmp_path}/other.sqlite3"
     written = await revise(other, shop_v1(), directory, "initial")
     assert written is not None
-    async with await runtime(url, shop_v1(), tmp_path / "none"):
-        pass  # made by the automatic sync, before the project had migrations
+    # The automatic sync builds the tables while the project has no migrations yet.
+    async with await runtime(url, shop_v1(), tmp_path / "none") as started:
+        assert [step.name for step in started.steps] == ["sync_schema"]
     with pytest.raises(ConfigurationError, match="mark it with m migrate stamp REVISION"):
         await runtime(url, shop_v1(), directory)
     async with migrations(url, shop_v1(), directory) as m:
