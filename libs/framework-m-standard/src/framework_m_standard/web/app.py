@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 from typing import Any
 
 from litestar import Litestar
@@ -21,7 +22,6 @@ from litestar.openapi.plugins import (
     YamlRenderPlugin,
 )
 
-import framework_m_standard
 from framework_m_core import App, MetaRegistry
 from framework_m_core.builtin import app as core_app
 from framework_m_core.composition import Settings, load_settings, start_runtime
@@ -69,9 +69,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
         ],
         openapi_config=OpenAPIConfig(
             title="Framework M API",
-            version=framework_m_standard.__version__
-            if hasattr(framework_m_standard, "__version__")
-            else "0.1.0",
+            version=version("framework-m-standard"),
             path="/schema",
             render_plugins=[
                 SwaggerRenderPlugin(path=["/", "/swagger"]),

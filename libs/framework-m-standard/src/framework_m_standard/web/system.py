@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 
-from framework_m_core import DocShare, SystemContext, ValidationError
+from framework_m_core import DocShare, PermissionDenied, SystemContext, ValidationError
 from framework_m_core.errors import FieldError, FrameworkError
 
 from .context import caller, kernel, runtime
@@ -58,8 +58,6 @@ async def doctype_meta(request: Request[Any, Any, Any], doctype: str) -> dict[st
     meta = k.meta(doctype)
     actions = k.permitted_actions(ctx, doctype)
     if not actions:
-        from framework_m_core import PermissionDenied
-
         raise PermissionDenied(
             f"{ctx.user} has no access to {doctype}", details={"doctype": doctype}
         )
