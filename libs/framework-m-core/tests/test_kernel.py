@@ -428,3 +428,15 @@ async def test_naive_datetimes_are_refused_in_documents_and_filters() -> None:
     with pytest.raises(QueryError, match="timezone"):
         await kernel.list(ann, Meeting, filters=[["starts", ">", "2026-01-01T00:00:00"]])
     assert await kernel.count(ann, Meeting, [["starts", ">", "2026-01-01T00:00:00Z"]]) == 1
+
+
+@pytest.mark.anyio
+async def test_shares_beyond_one_page_all_count() -> None:
+    kernel = await in_memory_kernel([app])
+    kernel.max_limit = 3  # a tiny page, so the caller's shares span several pages
+    tasks = [await kernel.create(ann, Task, {"subject": f"t{i}", "team": "red"}) for i in range(7)]
+    for task in tasks:
+        await kernel.share(ann, Task, task.id, "nobody")
+    assert await kernel.count(nobody, Task) == 7
+    await kernel.delete(lea, Task, tasks[0].id, hard=True)
+    assert await kernel.count(nobody, Task) == 6

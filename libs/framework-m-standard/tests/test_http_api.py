@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+
+from framework_m_core.testing.projects import install_app
+from framework_m_standard.web.testing import ServerProcess, free_port
 
 APP_MODULE = textwrap.dedent("""
     from decimal import Decimal
@@ -73,70 +72,36 @@ APP_MODULE = textwrap.dedent("""
 """)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a tiny app (installed through a real dist-info entry point) on SQLite, on a free port."""
     root = tmp_path_factory.mktemp("http")
-    (root / "orders_app.py").write_text(APP_MODULE)
-    info = root / "orders_app-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: orders-app\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text("[framework_m.apps]\norders = orders_app:app\n")
+    install_app(root, "orders_app", APP_MODULE, app_name="orders")
     (root / "framework_config.toml").write_text(
         f'apps = ["orders"]\n[database]\nurl = "sqlite:///{root}/api.sqlite3"\n'
         "[web]\ntrust_gateway_headers = true\nmax_body_size = 4096\n"
     )
-    port = _free_port()
-    log = root / "server.log"
-    log_file = log.open("wb")
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(root),
         "FRAMEWORK_M_CONFIG": str(root / "framework_config.toml"),
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "framework_m_standard.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=root,
-        env=env,
-        start_new_session=True,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not become ready:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-        log_file.close()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "framework_m_standard.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    with ServerProcess(command, cwd=root, port=port, env=env) as running:
+        yield running.base
 
 
 MANAGER = {"X-User-Id": "mia", "X-Roles": "Manager"}
@@ -254,6 +219,13 @@ def test_document_lifecycle_over_http(server: str) -> None:
             "body_too_large",
         ),
         ("GET", "/api/v1/Order/missing", {"headers": ANN}, 404, "not_found"),
+        (
+            "POST",
+            "/api/v1/Order/x/submit",
+            {"headers": ANN, "content": b"{nope"},
+            400,
+            "invalid_request",
+        ),
         ("GET", "/api/v1/Nope", {"headers": ANN}, 404, "not_found"),
         ("DELETE", "/api/v1/Order", {"headers": ANN}, 405, "method_not_allowed"),
         ("POST", "/api/v1/Client", {"headers": MANAGER, "json": {"client_name": "Dup"}}, 201, None),
@@ -290,3 +262,19 @@ def test_openapi_documents_every_route(server: str) -> None:
         spec["paths"]
     )
     assert httpx.get(f"{server}/schema/redoc", timeout=10).status_code == 200
+
+
+def test_field_selection_gives_the_same_json_forms_as_documents(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=10) as http:
+        client = http.post("/api/v1/Client", json={"client_name": "Fields"}, headers=MANAGER).json()
+        http.post(
+            "/api/v1/Order",
+            headers=MANAGER,
+            json={"client": client["id"], "lines": [{"item": "nut", "qty": 3, "rate": "0.5"}]},
+        )
+        full = http.get("/api/v1/Order", headers=MANAGER, params={"limit": 1}).json()["items"][0]
+        picked = http.get(
+            "/api/v1/Order", headers=MANAGER, params={"limit": 1, "fields": "total,creation"}
+        ).json()["items"][0]
+    assert set(picked) == {"id", "total", "creation"}
+    assert {k: full[k] for k in picked} == picked

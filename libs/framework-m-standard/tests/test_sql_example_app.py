@@ -7,9 +7,6 @@ result as on the in-memory adapters (``tests/examples/test_invoicing.py``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -17,22 +14,12 @@ import pytest
 from framework_m_core.composition import Settings, start_runtime
 from framework_m_standard.sql import SqlRepository
 
-EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "invoicing.py"
-
-
-def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_example_invoicing_sql", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.mark.anyio
-async def test_invoicing_example_runs_unchanged(database_url: str) -> None:
-    example = load_example()
+async def test_invoicing_example_runs_unchanged(
+    database_url: str, invoicing_example: ModuleType
+) -> None:
+    example = invoicing_example
     settings = Settings.model_validate({"database": {"url": database_url}})
     async with await start_runtime(settings, apps=[example.app]) as runtime:
         assert isinstance(runtime.kernel.repository, SqlRepository)

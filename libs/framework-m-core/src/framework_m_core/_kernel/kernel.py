@@ -47,7 +47,7 @@ from ..ports import (
     SchemaManager,
     UnitOfWork,
 )
-from ..query import MAX_LIMIT, Condition, Filter, Query, all_of, build_query
+from ..query import MAX_LIMIT, Condition, Filter, Query, all_of, build_query, parse_filters
 from ..registry import MetaRegistry
 from ..types import Record, Transaction
 from .links import ensure_not_linked, resolve_links
@@ -197,7 +197,7 @@ class Kernel:
     async def _shared_actions(
         self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, doc_id: UUID | None = None
     ) -> dict[UUID, frozenset[Action]]:
-        """Shares granted to the caller on ``meta`` documents (one query)."""
+        """Shares granted to the caller on ``meta`` documents (one query unless there are very many)."""
         if self._share_meta is None or ctx.is_system:
             return {}
         conditions: list[Filter] = [
@@ -206,13 +206,23 @@ class Kernel:
         ]
         if doc_id is not None:
             conditions.append(Condition("document", "=", doc_id))
-        rows = await self.repository.list(
-            tx, self._share_meta, Query(all_of(*conditions), order_by=(), limit=self.max_limit * 10)
-        )
         shared: dict[UUID, set[Action]] = {}
-        for row in rows:
+        for row in await self._all_rows(tx, self._share_meta, all_of(*conditions)):
             shared.setdefault(row["document"], set()).update(a for a in ACTIONS if row.get(a))
         return {k: frozenset(v) for k, v in shared.items()}
+
+    async def _all_rows(
+        self, tx: Transaction, meta: DocTypeMeta, flt: Filter | None
+    ) -> list[Record]:
+        """Every matching row, fetched a page of ``max_limit`` at a time (never silently cut off)."""
+        rows: list[Record] = []
+        while True:
+            page = await self.repository.list(
+                tx, meta, Query(flt, order_by=(), limit=self.max_limit, offset=len(rows))
+            )
+            rows.extend(page)
+            if len(page) < self.max_limit:
+                return rows
 
     async def _authorize(
         self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, action: Action, record: Record
@@ -593,10 +603,10 @@ class Kernel:
         self, ctx: CallerContext, doctype: str | type[DocType], filters: Any = None
     ) -> int:
         meta = self.meta(doctype)
-        query = build_query(meta, filters=filters, max_limit=self.max_limit)
+        wanted = parse_filters(meta, filters)
         async with self.scopes.open(readonly=True) as scope:
             rls = await self._row_filter(scope.tx, ctx, meta, "read")
-            return await self.repository.count(scope.tx, meta, all_of(query.filters, rls))
+            return await self.repository.count(scope.tx, meta, all_of(wanted, rls))
 
     def permitted_actions(
         self, ctx: CallerContext, doctype: str | type[DocType]
@@ -739,7 +749,7 @@ class Kernel:
         if self._share_meta is None:
             return
         flt = all_of(Condition("share_doctype", "=", meta.name), Condition("document", "=", doc_id))
-        for row in await self.repository.list(tx, self._share_meta, Query(flt, (), self.max_limit)):
+        for row in await self._all_rows(tx, self._share_meta, flt):
             await self.repository.delete(tx, self._share_meta, row["id"])
 
     # ------------------------------------------------------------ lifecycle

@@ -9,7 +9,7 @@ from .conformity import check_conforms
 from .container import AdapterChoice, Container
 from .fallbacks import MEMORY
 from .ports import PORTS, port_name
-from .runtime import Runtime, start_runtime
+from .runtime import Runtime, build_registry, start_runtime
 from .selection import ADAPTER_GROUP_PREFIX, DEFAULT, AdapterEnv, AdapterFactory, select_adapters
 from .settings import CONFIG_ENV, CONFIG_FILE, Settings, find_config, load_settings
 
@@ -29,6 +29,7 @@ __all__ = [
     "LoadedStep",
     "Runtime",
     "Settings",
+    "build_registry",
     "check_conforms",
     "collect_steps",
     "find_config",

@@ -45,16 +45,14 @@ async def start_runtime(
     settings: Settings | None = None,
     *,
     apps: Sequence[App] | None = None,
+    registry: MetaRegistry | None = None,
     entry_points: Iterable[EntryPoint] | None = None,
 ) -> Runtime:
-    """Build and start the application. ``apps`` replaces entry-point discovery (tests, scripts);
+    """Build and start the application. ``apps`` replaces entry-point discovery (tests, scripts), and
+    ``registry`` an already built one (the web app builds its routes from it first);
     ``entry_points`` replaces the installed adapter and bootstrap entry points (tests)."""
     settings = settings or load_settings()
-    registry = (
-        MetaRegistry([core_app, *apps])
-        if apps is not None
-        else MetaRegistry.discover(settings.apps)
-    )
+    registry = registry or build_registry(settings, apps)
     eps = list(entry_points) if entry_points is not None else None
     container = select_adapters(settings, eps)
     kernel = Kernel(registry, **container.implementations())
@@ -66,6 +64,14 @@ async def start_runtime(
         await runtime.aclose()
         raise
     return runtime
+
+
+def build_registry(settings: Settings, apps: Sequence[App] | None = None) -> MetaRegistry:
+    """The registry of ``apps`` (after the built-in core app), else of the installed apps in the
+    configured order."""
+    if apps is not None:
+        return MetaRegistry([core_app, *apps])
+    return MetaRegistry.discover(settings.apps)
 
 
 class SyncSchema:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from framework_m_core.errors import AdapterError
 from framework_m_core.meta import DocTypeMeta
 
-from .config import DatabaseConfig, pool_options
+from .config import DatabaseConfig, pool_options, redact
 from .errors import translated
 from .tables import SqlSchema
 
@@ -170,6 +170,4 @@ class SqlDatabase:
         self._counter_engine = None
 
     def describe(self) -> Mapping[str, str]:
-        from .config import redact
-
         return {bind: redact(self.config.bind_url(bind)) for bind in self.binds}

@@ -22,9 +22,8 @@ from litestar.openapi.plugins import (
     YamlRenderPlugin,
 )
 
-from framework_m_core import App, MetaRegistry
-from framework_m_core.builtin import app as core_app
-from framework_m_core.composition import Settings, load_settings, start_runtime
+from framework_m_core import App
+from framework_m_core.composition import Settings, build_registry, load_settings, start_runtime
 
 from .auth import AuthChainMiddleware, GatewayHeaders, Strategy
 from .config import web_config
@@ -38,11 +37,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
     the installed apps in configured order). Used by ``m start`` as a uvicorn factory."""
     settings = settings or load_settings()
     config = web_config(settings)
-    registry = (
-        MetaRegistry([core_app, *apps])
-        if apps is not None
-        else MetaRegistry.discover(settings.apps)
-    )
+    registry = build_registry(settings, apps)
     routes: list[Any] = list(SYSTEM_ROUTES)
     for meta in registry.metas():
         if meta.options.api_resource:
@@ -50,7 +45,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        runtime = await start_runtime(settings, apps=apps)
+        runtime = await start_runtime(settings, registry=registry)
         app.state.runtime = runtime
         try:
             yield

@@ -10,9 +10,11 @@ from collections.abc import Mapping
 from typing import Any, Literal, Optional
 
 from litestar import Request, Response, delete, get, patch, post, put
+from litestar.exceptions import ClientException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import Parameter
 from pydantic import BaseModel, create_model
+from pydantic_core import to_jsonable_python
 
 from framework_m_core import DocTypeMeta, Page, ValidationError
 from framework_m_core.errors import FieldError
@@ -42,7 +44,9 @@ def _page(page: Page[Any]) -> dict[str, Any]:
 
 
 def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(dict(row), default=str))  # type: ignore[no-any-return]
+    """A field-selected row in the same JSON forms as whole documents (ISO dates, decimals as text)."""
+    plain: dict[str, Any] = to_jsonable_python(dict(row))
+    return plain
 
 
 def _version(data: Any) -> int | None:
@@ -153,7 +157,10 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
     def lifecycle(action: Transition) -> HTTPRouteHandler:
         async def transition(request: Request[Any, Any, Any], key: str) -> Any:
             raw = await request.body()
-            data = json.loads(raw) if raw.strip() else {}
+            try:
+                data = json.loads(raw) if raw.strip() else {}
+            except ValueError as exc:
+                raise ClientException(f"the request body is not valid JSON: {exc}") from None
             k, ctx = kernel(request), caller(request)
             if action == "amend":
                 return Response(_json(await k.amend(ctx, name, key)), status_code=201)
