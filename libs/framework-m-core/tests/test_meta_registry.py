@@ -181,8 +181,8 @@ def test_unknown_doctype_is_not_found() -> None:
 
 @pytest.fixture
 def installed_apps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Two real distributions on sys.path whose entry points declare apps."""
-    for dist, app_name in (("alpha_app", "alpha"), ("beta_app", "beta")):
+    """Three real distributions on sys.path whose entry points declare apps; ``zeta`` is a system app."""
+    for dist, app_name in (("alpha_app", "alpha"), ("beta_app", "beta"), ("zeta_app", "zeta")):
         pkg = tmp_path / dist
         pkg.mkdir()
         (pkg / "__init__.py").write_text(
@@ -192,7 +192,7 @@ def installed_apps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             class {app_name.title()}Doc(DocType):
                 title: str = ""
 
-            app = App(name="{app_name}", doctypes=[{app_name.title()}Doc])
+            app = App(name="{app_name}", doctypes=[{app_name.title()}Doc], system={app_name == "zeta"})
         """)
         )
         info = tmp_path / f"{dist}-1.0.dist-info"
@@ -201,17 +201,23 @@ def installed_apps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         (info / "entry_points.txt").write_text(f"[framework_m.apps]\n{app_name} = {dist}:app\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield tmp_path
-    for mod in ("alpha_app", "beta_app"):
+    for mod in ("alpha_app", "beta_app", "zeta_app"):
         sys.modules.pop(mod, None)
 
 
 @pytest.mark.usefixtures("installed_apps")
 def test_discovery_follows_configured_order() -> None:
-    names = [loaded.app.name for loaded in discover_apps(["beta", "alpha"])]
-    assert names == ["core", "beta", "alpha"]
-    assert "alpha_app 1.0" in discover_apps(["alpha"])[1].source
+    loaded = discover_apps(["beta", "alpha"])
+    names = [app.app.name for app in loaded]
+    # System apps (ours: identity; the fixture's: zeta) load after core whatever the order says.
+    assert names[0] == "core"
+    assert "zeta" in names
+    assert names[-2:] == ["beta", "alpha"]
+    assert all(app.app.system for app in loaded[1:-2])
+    assert "alpha_app 1.0" in discover_apps(["alpha"])[-1].source
     registry = MetaRegistry.discover(["alpha"])
     assert "AlphaDoc" in registry
+    assert "ZetaDoc" in registry
     assert "BetaDoc" not in registry
 
 

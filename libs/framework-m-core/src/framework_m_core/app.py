@@ -25,7 +25,10 @@ class DocTypeExtension(BaseModel):
 @dataclass(frozen=True)
 class App:
     """An application's contribution. ``overrides`` maps a DocType name to an extension model whose
-    fields are added to that DocType; base fields can be neither removed nor redefined."""
+    fields are added to that DocType; base fields can be neither removed nor redefined.
+
+    ``system`` marks a framework app every project gets (users and roles, say): it loads right after
+    the built-in core app whatever the configured app order, so a project cannot forget it."""
 
     name: str
     doctypes: Sequence[type[DocType]] = ()
@@ -33,3 +36,4 @@ class App:
     overrides: Mapping[str, type[DocTypeExtension]] = field(default_factory=dict)
     rpc: Sequence[Callable[..., Any]] = ()
     version: str | None = None
+    system: bool = False

@@ -53,6 +53,22 @@ class PermissionDenied(FrameworkError):
     code = "permission_denied"
 
 
+class Unauthenticated(FrameworkError):
+    """Credentials were presented but are not valid (wrong password, expired token, revoked key)."""
+
+    code = "unauthenticated"
+
+
+class RateLimited(FrameworkError):
+    """Too many attempts; ``retry_after`` says in how many seconds to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class NotFound(FrameworkError):
     code = "not_found"
 

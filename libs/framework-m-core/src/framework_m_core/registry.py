@@ -33,7 +33,8 @@ def _source(app: App, ep: importlib.metadata.EntryPoint | None) -> str:
 
 def discover_apps(order: Sequence[str] | None = None) -> list[LoadedApp]:
     """Load apps from entry points. With ``order`` (from configuration) exactly those apps load, in that
-    order, after the built-in ``core`` app; an unknown name is a ConfigurationError."""
+    order, after the built-in ``core`` app and the ``system`` apps; an unknown name is a
+    ConfigurationError."""
     found: dict[str, LoadedApp] = {}
     for ep in importlib.metadata.entry_points(group=APPS_GROUP):
         loaded = ep.load()
@@ -47,13 +48,15 @@ def discover_apps(order: Sequence[str] | None = None) -> list[LoadedApp]:
                 f"two apps are named {ep.name!r}: {found[ep.name].source} and {_source(app, ep)}"
             )
         found[ep.name] = LoadedApp(app, _source(app, ep))
-    names = [n for n in (order or sorted(found)) if n != BUILTIN_APP]
+    system = sorted(n for n, loaded in found.items() if loaded.app.system and n != BUILTIN_APP)
+    names = [n for n in (order or sorted(found)) if n != BUILTIN_APP and n not in system]
     missing = [n for n in names if n not in found]
     if missing:
         raise ConfigurationError(
             f"configured apps {missing} are not installed; installed apps: {sorted(found)}"
         )
-    return ([found[BUILTIN_APP]] if BUILTIN_APP in found else []) + [found[n] for n in names]
+    first = [BUILTIN_APP] if BUILTIN_APP in found else []
+    return [found[n] for n in (*first, *system, *names)]
 
 
 def _extend(base: type[DocType], extension: type[Any], source: str) -> type[DocType]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Collection, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 from uuid import UUID
@@ -148,6 +148,13 @@ class Kernel:
     async def sync_schema(self) -> None:
         """Create storage for every registered DocType (safe changes only; see SchemaManager)."""
         await self.schema_manager.sync(self.registry.metas())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Group several Kernel calls: they commit together or not at all, and their events are
+        published once, after the commit. Inside an operation (a hook, say) this joins it."""
+        async with self.scopes.open():
+            yield
 
     # ---------------------------------------------------------------- helpers
 
@@ -928,6 +935,29 @@ class Kernel:
                 {"share_doctype": meta.name, "document": record["id"], "user": user, **flags},
             )
             return share
+
+    async def shares(
+        self,
+        ctx: CallerContext,
+        doctype: str | type[DocType],
+        key: UUID | str,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Page[DocShare]:
+        """The shares of one document, oldest first; like sharing, seeing them needs write access."""
+        meta = self.meta(doctype)
+        async with self.scopes.open(readonly=True) as scope:
+            record, _ = await self._load_for(scope, ctx, meta, key, "write", None)
+            page: Page[DocShare] = await self.list(
+                SystemContext("shares"),
+                DocShare,
+                filters=[["share_doctype", "=", meta.name], ["document", "=", record["id"]]],
+                order_by=["creation", "id"],
+                limit=limit,
+                offset=offset,
+            )
+            return page
 
     async def unshare(self, ctx: CallerContext, share_id: UUID) -> None:
         """Remove a share; the caller needs write access to the shared document."""

@@ -13,6 +13,8 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import (
@@ -21,15 +23,45 @@ from litestar.openapi.plugins import (
     SwaggerRenderPlugin,
     YamlRenderPlugin,
 )
+from litestar.openapi.spec import Components, Reference, SecurityScheme
 
 from framework_m_core import App
 from framework_m_core.composition import Settings, build_registry, load_settings, start_runtime
 
-from .auth import AuthChainMiddleware, GatewayHeaders, Strategy
+from ..identity import AuthConfig, IdentityService, TokenSigner, auth_config, signing_key
+from ..identity import app as identity_app
+from .auth import CSRF_HEADER, SESSION_COOKIE, AuthChainMiddleware, default_strategies
+from .auth_routes import AUTH_ROUTES
 from .config import web_config
 from .documents import document_routes
 from .problems import EXCEPTION_HANDLERS
+from .ratelimit import LoginLimiter
+from .shares import SHARE_ROUTES
 from .system import SYSTEM_ROUTES
+
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
+    "bearer": SecurityScheme(
+        type="http",
+        scheme="bearer",
+        bearer_format="JWT",
+        description="Access token from POST /api/v1/auth/login (short-lived; refresh with "
+        "POST /api/v1/auth/refresh).",
+    ),
+    "apiKey": SecurityScheme(
+        type="apiKey",
+        name="X-API-Key",
+        security_scheme_in="header",
+        description="An API key as <key>:<secret>; also accepted as Authorization: token "
+        "<key>:<secret>.",
+    ),
+    "session": SecurityScheme(
+        type="apiKey",
+        name=SESSION_COOKIE,
+        security_scheme_in="cookie",
+        description="Browser session from a cookie-mode login; unsafe methods need the "
+        f"{CSRF_HEADER} header.",
+    ),
+}
 
 
 def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None = None) -> Litestar:
@@ -37,28 +69,45 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
     the installed apps in configured order). Used by ``m start`` as a uvicorn factory."""
     settings = settings or load_settings()
     config = web_config(settings)
+    auth = auth_config(settings)
+    if apps is not None and all(a.name != identity_app.name for a in apps):
+        apps = [identity_app, *apps]
     registry = build_registry(settings, apps)
-    routes: list[Any] = list(SYSTEM_ROUTES)
+    routes: list[Any] = [*SYSTEM_ROUTES, *AUTH_ROUTES, *SHARE_ROUTES]
     for meta in registry.metas():
         if meta.options.api_resource:
             routes.extend(document_routes(meta))
+    signer = TokenSigner(
+        signing_key(settings, auth),
+        issuer=auth.issuer,
+        audience=auth.audience,
+        ttl=auth.access_token_ttl,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, registry=registry)
         app.state.runtime = runtime
+        app.state.identity = IdentityService(runtime.kernel, auth, signer)
         try:
             yield
         finally:
             await runtime.aclose()
 
-    strategies: list[Strategy] = [GatewayHeaders()] if config.trust_gateway_headers else []
+    strategies = default_strategies(trust_gateway_headers=config.trust_gateway_headers)
     return Litestar(
         route_handlers=routes,
         lifespan=[lifespan],
+        state=_state(auth),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=config.max_body_size,
-        cors_config=CORSConfig(allow_origins=config.cors_origins) if config.cors_origins else None,
+        cors_config=CORSConfig(
+            allow_origins=config.cors_origins,
+            allow_credentials=True,
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", CSRF_HEADER],
+        )
+        if config.cors_origins
+        else None,
         middleware=[
             DefineMiddleware(AuthChainMiddleware, strategies=strategies, exclude=["^/schema"])
         ],
@@ -66,6 +115,8 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
             title="Framework M API",
             version=version("framework-m-standard"),
             path="/schema",
+            components=Components(security_schemes=SECURITY_SCHEMES),
+            security=[{"bearer": []}, {"apiKey": []}, {"session": []}, {}],
             render_plugins=[
                 SwaggerRenderPlugin(path=["/", "/swagger"]),
                 RedocRenderPlugin(),
@@ -73,5 +124,26 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
                 YamlRenderPlugin(),
             ],
         ),
+        # Our own loggers only: configuring the root logger would make every library chatty.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            log_exceptions="never",
+            loggers={
+                "framework_m": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False}
+            },
+        ),
         debug=False,
+    )
+
+
+def _state(auth: AuthConfig) -> State:
+    return State(
+        {
+            "auth_config": auth,
+            "login_limiter": LoginLimiter(
+                per_account=auth.login_attempts_per_account,
+                per_address=auth.login_attempts_per_address,
+                window=auth.login_window,
+            ),
+        }
     )

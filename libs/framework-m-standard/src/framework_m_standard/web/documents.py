@@ -154,6 +154,15 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
     ) -> None:
         await kernel(request).delete(caller(request), name, key, hard=hard, version=version)
 
+    async def list_shares(
+        request: Request[Any, Any, Any],
+        key: str,
+        limit: int | None = Parameter(default=None, description="page size (bounded)"),
+        offset: int = Parameter(default=0, ge=0),
+    ) -> dict[str, Any]:
+        page = await kernel(request).shares(caller(request), name, key, limit=limit, offset=offset)
+        return _page(page)
+
     def lifecycle(action: Transition) -> HTTPRouteHandler:
         async def transition(request: Request[Any, Any, Any], key: str) -> Any:
             raw = await request.body()
@@ -221,6 +230,13 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
         delete(
             f"{base}/{{key:str}}", operation_id=f"delete_{name}", summary=f"Delete a {name}", **opts
         )(delete_document),
+        get(
+            f"{base}/{{key:str}}/shares",
+            operation_id=f"list_shares_{name}",
+            summary=f"Who a {name} is shared with (needs write access)",
+            tags=["sharing"],
+            responses=ERROR_RESPONSES,
+        )(list_shares),
         *(
             lifecycle(action)
             for action in ("submit", "cancel", "amend")

@@ -32,6 +32,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "document_submitted": 409,
     "invalid_transition": 409,
     "unauthenticated": 401,
+    "rate_limited": 429,
 }
 
 TITLES: dict[int, str] = {
@@ -107,7 +108,12 @@ def on_framework_error(
     extra = {k: v for k, v in exc.details.items() if k != "errors"}
     if "errors" in exc.details:
         extra["errors"] = exc.details["errors"]
-    return problem(request, status, code=exc.code, detail=exc.message, **extra)
+    headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="framework-m"'
+    elif status == 429:
+        headers["Retry-After"] = str(exc.details.get("retry_after", 1))
+    return problem(request, status, code=exc.code, detail=exc.message, headers=headers, **extra)
 
 
 def on_validation(

@@ -52,3 +52,8 @@ ERROR_RESPONSES: dict[int, Any] = {
     422: _spec("The document is invalid; errors lists each field"),
     500: _spec("A bug; quote the request id"),
 }
+
+LOGIN_RESPONSES: dict[int, Any] = {
+    **ERROR_RESPONSES,
+    429: _spec("Too many failed sign-ins for the account or address; see Retry-After"),
+}

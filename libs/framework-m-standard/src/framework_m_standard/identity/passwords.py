@@ -1,0 +1,39 @@
+"""Password hashing with argon2id (argon2-cffi's recommended parameters)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from framework_m_core import ValidationError
+from framework_m_core.errors import FieldError
+
+MAX_PASSWORD_LENGTH = 1024
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so a miss costs as much as a wrong password and
+# response times do not reveal which emails have accounts.
+_DECOY = _hasher.hash("decoy password that matches nothing")
+
+
+def check_policy(password: str, *, min_length: int) -> None:
+    if not isinstance(password, str) or not min_length <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"a password needs {min_length} to {MAX_PASSWORD_LENGTH} characters",
+            [FieldError(["body", "password"], f"at least {min_length} characters")],
+        )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Constant work whether or not there is a hash to check."""
+    try:
+        return _hasher.verify(stored_hash or _DECOY, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
