@@ -31,7 +31,7 @@ async def test_defaults_are_the_sql_adapters_on_sqlite(tmp_path: Path) -> None:
     async with await start_runtime(
         sqlite_settings(tmp_path), apps=[App(name="memos", doctypes=[Memo])]
     ) as rt:
-        assert [s.name for s in rt.steps] == ["sync_schema"]
+        assert [s.name for s in rt.steps] == ["sync_schema", "identity_roles"]
         assert isinstance(rt.kernel.repository, SqlRepository)
         memo = await rt.kernel.create(ADMIN, Memo, {"text": "hello"})
         assert (await rt.kernel.get(ADMIN, Memo, memo.id)).text == "hello"
@@ -50,7 +50,7 @@ async def test_configuration_pins_the_in_memory_adapters() -> None:
 
 @pytest.mark.anyio
 async def test_disabled_sync_schema_leaves_storage_missing(tmp_path: Path) -> None:
-    settings = sqlite_settings(tmp_path, bootstrap_disabled=["sync_schema"])
+    settings = sqlite_settings(tmp_path, bootstrap_disabled=["sync_schema", "identity_roles"])
     async with await start_runtime(settings, apps=[App(name="memos", doctypes=[Memo])]) as rt:
         assert rt.steps == []
         with pytest.raises(AdapterError, match="no storage for DocType 'Memo'"):

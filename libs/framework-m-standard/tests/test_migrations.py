@@ -370,7 +370,7 @@ async def test_an_unversioned_database_with_tables_is_pointed_at_stamp(tmp_path:
     assert written is not None
     # The automatic sync builds the tables while the project has no migrations yet.
     async with await runtime(url, shop_v1(), tmp_path / "none") as started:
-        assert [step.name for step in started.steps] == ["sync_schema"]
+        assert started.steps[0].name == "sync_schema"
     with pytest.raises(ConfigurationError, match="mark it with m migrate stamp REVISION"):
         await runtime(url, shop_v1(), directory)
     async with migrations(url, shop_v1(), directory) as m:

@@ -54,6 +54,8 @@ _TEXT = frozenset({"data", "select"})
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**31 - 1
+"""Deeper pages are refused: no store can skip that many rows sensibly, and some overflow."""
 MAX_CONDITIONS = 50
 
 
@@ -358,10 +360,10 @@ def build_query(
             f"limit must be between 1 and {max_limit}",
             [FieldError(["limit"], f"must be between 1 and {max_limit}", "out_of_range")],
         )
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
         raise QueryError(
-            "offset must be zero or more",
-            [FieldError(["offset"], "must be zero or more", "out_of_range")],
+            f"offset must be between 0 and {MAX_OFFSET}",
+            [FieldError(["offset"], f"must be between 0 and {MAX_OFFSET}", "out_of_range")],
         )
     return Query(
         filters=parse_filters(meta, filters),

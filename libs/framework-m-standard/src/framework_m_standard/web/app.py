@@ -23,45 +23,22 @@ from litestar.openapi.plugins import (
     SwaggerRenderPlugin,
     YamlRenderPlugin,
 )
-from litestar.openapi.spec import Components, Reference, SecurityScheme
+from litestar.openapi.spec import Components
 
 from framework_m_core import App
 from framework_m_core.composition import Settings, build_registry, load_settings, start_runtime
 
 from ..identity import AuthConfig, IdentityService, TokenSigner, auth_config, signing_key
 from ..identity import app as identity_app
-from .auth import CSRF_HEADER, SESSION_COOKIE, AuthChainMiddleware, default_strategies
+from .auth import CSRF_HEADER, AuthChainMiddleware, default_strategies
 from .auth_routes import AUTH_ROUTES
 from .config import web_config
 from .documents import document_routes
+from .openapi import SECURITY_SCHEMES, DecimalAsText
 from .problems import EXCEPTION_HANDLERS
 from .ratelimit import LoginLimiter
 from .shares import SHARE_ROUTES
 from .system import SYSTEM_ROUTES
-
-SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
-    "bearer": SecurityScheme(
-        type="http",
-        scheme="bearer",
-        bearer_format="JWT",
-        description="Access token from POST /api/v1/auth/login (short-lived; refresh with "
-        "POST /api/v1/auth/refresh).",
-    ),
-    "apiKey": SecurityScheme(
-        type="apiKey",
-        name="X-API-Key",
-        security_scheme_in="header",
-        description="An API key as <key>:<secret>; also accepted as Authorization: token "
-        "<key>:<secret>.",
-    ),
-    "session": SecurityScheme(
-        type="apiKey",
-        name=SESSION_COOKIE,
-        security_scheme_in="cookie",
-        description="Browser session from a cookie-mode login; unsafe methods need the "
-        f"{CSRF_HEADER} header.",
-    ),
-}
 
 
 def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None = None) -> Litestar:
@@ -100,6 +77,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
         lifespan=[lifespan],
         state=_state(auth),
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[DecimalAsText()],
         request_max_body_size=config.max_body_size,
         cors_config=CORSConfig(
             allow_origins=config.cors_origins,

@@ -18,6 +18,7 @@ from pydantic_core import to_jsonable_python
 
 from framework_m_core import DocTypeMeta, Page, ValidationError
 from framework_m_core.errors import FieldError
+from framework_m_core.query import MAX_LIMIT, MAX_OFFSET
 
 from .context import caller, kernel
 from .dto import JSONBodyDTO
@@ -99,8 +100,8 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
             default=None, description="comma-separated or JSON list of fields"
         ),
         order_by: str | None = Parameter(default=None, description='e.g. "modified desc, name"'),
-        limit: int | None = Parameter(default=None, description="page size (bounded)"),
-        offset: int = Parameter(default=0, ge=0),
+        limit: int | None = Parameter(default=None, ge=1, le=MAX_LIMIT, description="page size"),
+        offset: int = Parameter(default=0, ge=0, le=MAX_OFFSET),
         with_total: bool = Parameter(default=True, description="count all matching rows"),
     ) -> dict[str, Any]:
         page = await kernel(request).list(
@@ -157,8 +158,8 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
     async def list_shares(
         request: Request[Any, Any, Any],
         key: str,
-        limit: int | None = Parameter(default=None, description="page size (bounded)"),
-        offset: int = Parameter(default=0, ge=0),
+        limit: int | None = Parameter(default=None, ge=1, le=MAX_LIMIT, description="page size"),
+        offset: int = Parameter(default=0, ge=0, le=MAX_OFFSET),
     ) -> dict[str, Any]:
         page = await kernel(request).shares(caller(request), name, key, limit=limit, offset=offset)
         return _page(page)

@@ -122,14 +122,18 @@ def on_validation(
     raw = exc.extra if isinstance(exc.extra, list) else []
     errors = [
         {
-            "loc": [e.get("source", "body"), e.get("key")],
+            "loc": [e.get("source", "body"), *([e["key"]] if e.get("key") else [])],
             "message": e.get("message", ""),
             "type": "invalid",
         }
         for e in raw
         if isinstance(e, dict)
     ]
-    return problem(request, 400, code="invalid_request", detail=exc.detail, errors=errors)
+    # Bad query parameters (a limit above the maximum…) are the same mistake the Kernel reports as
+    # invalid_query, whichever layer notices first.
+    in_query = bool(errors) and all(e["loc"][0] == "query" for e in errors)
+    code = "invalid_query" if in_query else "invalid_request"
+    return problem(request, 400, code=code, detail=exc.detail, errors=errors)
 
 
 def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
