@@ -33,7 +33,7 @@ class DecimalAsText(OpenAPISchemaPlugin):
         )
 
 
-SECURITY_SCHEMES: dict[str, Schema | Reference | Any] = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "bearer": SecurityScheme(
         type="http",
         scheme="bearer",
