@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from crm import Customer, Item, app
 
+from crm import Customer, Item, app
 from framework_m import Kernel, SystemContext, in_memory_kernel
 from framework_m_core.memory.clock import FrozenClock
 from framework_m_standard.sql.testing import SqliteProvider, open_kernel

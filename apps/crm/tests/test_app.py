@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-import crm
 import pytest
 
+import crm
 from framework_m import CallerContext, Kernel, MetaRegistry
 
 pytestmark = pytest.mark.anyio

@@ -6,8 +6,8 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
-from crm import SALES_MANAGER, Contact, Customer, Item, SalesInvoice
 
+from crm import SALES_MANAGER, Contact, Customer, Item, SalesInvoice
 from framework_m import (
     CallerContext,
     DuplicateName,

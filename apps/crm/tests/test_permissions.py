@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from crm import SALES_MANAGER, SALES_USER, Contact, Customer, Item, SalesInvoice
 
+from crm import SALES_MANAGER, SALES_USER, Contact, Customer, Item, SalesInvoice
 from framework_m import CallerContext, Kernel, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.anyio

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from crm import SALES_MANAGER, Customer, Item, Outstanding, SalesInvoice
 
+from crm import SALES_MANAGER, Customer, Item, Outstanding, SalesInvoice
 from framework_m import (
     CallerContext,
     DocStatus,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from crm import SALES_MANAGER, SALES_USER, Contact, Customer, Item, SalesInvoice, seed
 
+from crm import SALES_MANAGER, SALES_USER, Contact, Customer, Item, SalesInvoice, seed
 from framework_m import CallerContext, Kernel, PermissionDenied
 
 pytestmark = pytest.mark.anyio

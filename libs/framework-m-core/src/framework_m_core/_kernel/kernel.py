@@ -232,9 +232,16 @@ class Kernel:
                 return rows
 
     async def _authorize(
-        self, tx: Transaction, ctx: CallerContext, meta: DocTypeMeta, action: Action, record: Record
+        self,
+        tx: Transaction,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        action: Action,
+        record: Record,
+        key: UUID | str,
     ) -> frozenset[Action]:
-        """Check ``action`` on one record; rows the caller may not even read are reported as missing.
+        """Check ``action`` on one record; rows the caller may not even read are reported as missing,
+        in the very words used for a ``key`` that matches nothing.
 
         Returns the actions shared with the caller on this record (empty when roles sufficed)."""
         try:
@@ -249,9 +256,7 @@ class Kernel:
             return shared
         except PermissionDenied:
             if action == "read" or not self._can(ctx, meta, "read", record, shared):
-                raise NotFound(
-                    f"{meta.name} {record.get('name')} not found", details={"doctype": meta.name}
-                ) from None
+                raise _missing(meta, key) from None
             raise
 
     def _can(
@@ -289,9 +294,7 @@ class Kernel:
         if record is None and isinstance(key, str):
             record = await self.repository.get_by_name(tx, meta, key)
         if record is None:
-            raise NotFound(
-                f"{meta.name} {key} not found", details={"doctype": meta.name, "key": str(key)}
-            )
+            raise _missing(meta, key)
         return record
 
     def _payload(self, meta: DocTypeMeta, data: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
@@ -553,7 +556,7 @@ class Kernel:
         meta = self.meta(doctype)
         async with self.scopes.open(readonly=True) as scope:
             record = await self._load(scope.tx, meta, key)
-            await self._authorize(scope.tx, ctx, meta, "read", record)
+            await self._authorize(scope.tx, ctx, meta, "read", record, key)
             return from_record(meta, record)
 
     async def list(
@@ -633,7 +636,7 @@ class Kernel:
     ) -> tuple[Record, frozenset[Action]]:
         """Load and authorize; returns the record and the actions shared with the caller on it."""
         record = await self._load(scope.tx, meta, key)
-        shared = await self._authorize(scope.tx, ctx, meta, action, record)
+        shared = await self._authorize(scope.tx, ctx, meta, action, record, key)
         if version is not None and record["version"] != version:
             raise VersionConflict(
                 f"{meta.name} {record.get('name')} was changed by someone else "
@@ -966,6 +969,11 @@ class Kernel:
             meta = self.meta(share.share_doctype)
             await self._load_for(scope, ctx, meta, share.document, "write", None)
             await self.delete(SystemContext("unshare"), DocShare, share_id, hard=True)
+
+
+def _missing(meta: DocTypeMeta, key: UUID | str) -> NotFound:
+    """The one answer for "no such document" and "not yours to see": they must be indistinguishable."""
+    return NotFound(f"{meta.name} {key} not found", details={"doctype": meta.name, "key": str(key)})
 
 
 def _as_uuid(value: Any) -> UUID | None:

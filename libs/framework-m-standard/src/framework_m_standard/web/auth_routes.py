@@ -138,11 +138,15 @@ async def refresh(request: Request[Any, Any, Any], data: RefreshBody) -> dict[st
     operation_id="logout",
     status_code=204,
     responses=ERROR_RESPONSES,
+    response_cookies=[
+        Cookie(key=name, value="", max_age=0, path="/", description="cleared")
+        for name in (SESSION_COOKIE, CSRF_COOKIE)
+    ],
     summary="End the current session (and the given refresh token)",
     description="Access tokens are not stored: one already issued stays valid until it expires "
     "(access_token_ttl, 15 minutes by default).",
 )
-async def logout(request: Request[Any, Any, Any], data: LogoutBody | None = None) -> Response[None]:
+async def logout(request: Request[Any, Any, Any], data: LogoutBody | None = None) -> None:
     service = identity(request)
     ctx = caller(request)
     session = ctx.attributes.get("session")
@@ -155,10 +159,6 @@ async def logout(request: Request[Any, Any, Any], data: LogoutBody | None = None
             found = None
         if found is not None and (ctx.is_guest or found.user == ctx.user):
             await service.revoke_session(str(found.id))
-    response: Response[None] = Response(None, status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-    return response
 
 
 @get(

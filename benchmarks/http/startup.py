@@ -1,0 +1,102 @@
+"""Start-up costs: cold start to the first ready answer, idle memory, and import + ``create_app`` time.
+
+These matter for scale-to-zero and for many small workers, where a process is started often and
+mostly waits. All are measured with the server pinned to the same core as under load.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from servers import Server, rss_kib
+
+IMPORT_CODE = "from framework_m_standard.web.app import create_app; create_app()"
+TIMED_IMPORT_CODE = (
+    "import time; t0 = time.perf_counter(); "
+    "from framework_m_standard.web.app import create_app; t1 = time.perf_counter(); "
+    "create_app(); t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+)
+
+
+@dataclass(frozen=True)
+class Boot:
+    """One launch: seconds to the first 200 from /ready, and VmRSS (KiB) once settled."""
+
+    ready_s: float
+    rss_kib: int
+
+
+def cold_starts(make_server: Callable[[], Server], runs: int, settle: float) -> list[Boot]:
+    """Launch, wait for /ready, let the process settle idle for ``settle`` s, read its RSS, stop."""
+    boots = []
+    for _ in range(runs):
+        server = make_server()
+        server.launch()
+        try:
+            ready = server.wait_ready()
+            time.sleep(settle)
+            boots.append(Boot(ready, rss_kib(server.pid)))
+        finally:
+            server.stop()
+    return boots
+
+
+@dataclass(frozen=True)
+class ImportCost:
+    """One run of the import + ``create_app`` measurements, in seconds."""
+
+    top_level_imports: float  # sum of cumulative times of top-level imports under -X importtime
+    wall_import: float  # the same work without -X importtime, timed inside the process
+    wall_create_app: float
+
+
+def _top_level(stderr: str) -> dict[str, int]:
+    """Cumulative microseconds of each top-level import in ``-X importtime`` output."""
+    found: dict[str, int] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line[len("import time:") :].split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2]
+        if name.startswith(" ") and not name.startswith("  "):
+            found[name.strip()] = found.get(name.strip(), 0) + int(parts[1])
+    return found
+
+
+def import_costs(
+    core: int, cwd: str, env: dict[str, str], runs: int
+) -> tuple[list[ImportCost], list[tuple[str, int]]]:
+    """``runs`` measurements, and the slowest top-level imports of the last run (name, µs).
+
+    Imports done by the interpreter's own start-up (site, encodings…) are left out: they are the
+    top-level imports of ``python -X importtime -c pass``."""
+    pinned = ["taskset", "-c", str(core), sys.executable]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*pinned, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+        )
+
+    startup = set(_top_level(run("-X", "importtime", "-c", "pass").stderr))
+    costs, slowest = [], []
+    for _ in range(runs):
+        imports = {
+            k: v
+            for k, v in _top_level(run("-X", "importtime", "-c", IMPORT_CODE).stderr).items()
+            if k not in startup
+        }
+        wall_import, wall_create = (float(x) for x in run("-c", TIMED_IMPORT_CODE).stdout.split())
+        costs.append(ImportCost(sum(imports.values()) / 1e6, wall_import, wall_create))
+        slowest = sorted(imports.items(), key=lambda kv: -kv[1])[:8]
+    return costs, slowest
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
