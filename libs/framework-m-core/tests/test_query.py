@@ -84,6 +84,30 @@ def test_too_many_conditions_rejected() -> None:
         parse_filters(META, [["count", "=", i] for i in range(51)])
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 100_000 + "]" * 100_000,  # beyond Python's recursion limit
+        '[["count", "in", [[[1]]]]]',
+        {"count": ["in", [[[1]]]]},
+    ],
+)
+def test_deeply_nested_filters_are_refused(raw: Any) -> None:
+    with pytest.raises(QueryError, match="nest deeper than") as caught:
+        parse_filters(META, raw)
+    assert caught.value.errors[0]["loc"] == ["filters"]
+
+
+def test_the_deepest_accepted_filters() -> None:
+    assert parse_filters(META, [["count", "in", [1, 2]]]) == Condition("count", "in", (1, 2))
+
+
+@pytest.mark.parametrize("offset", [-1, 2**31, True])
+def test_offset_is_bounded(offset: int) -> None:
+    with pytest.raises(QueryError, match="offset"):
+        build_query(META, offset=offset)
+
+
 def test_order_by_and_fields() -> None:
     assert parse_order_by(META, "count desc, title") == (OrderBy("count", True), OrderBy("title"))
     assert parse_fields(META, "title,count") == ("id", "title", "count")

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal, TypeAlias, get_args
+from typing import Any, Literal, NoReturn, TypeAlias, get_args
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -226,6 +226,36 @@ def make_condition(
     return Condition(fieldname, op_name, _coerce(spec, value, value_loc))  # type: ignore[arg-type]
 
 
+MAX_FILTER_DEPTH = 4
+"""Filters nest at most this deep: the list, a condition, an ``in`` list (or a mapping's value) and its
+values. Anything deeper is refused before any work (and before Python's recursion limit)."""
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists/tuples/mappings, iteratively (hostile input cannot exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_FILTER_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep() -> NoReturn:
+    raise QueryError(
+        f"filters nest deeper than {MAX_FILTER_DEPTH} levels",
+        [FieldError(["filters"], f"at most {MAX_FILTER_DEPTH} levels deep", "too_deep")],
+    )
+
+
 def parse_filters(meta: DocTypeMeta, raw: Any) -> Filter | None:
     """Parse Frappe wire filters: ``[["status","=","Open"]]``, ``{"status": "Open"}`` or JSON text of those.
 
@@ -241,6 +271,10 @@ def parse_filters(meta: DocTypeMeta, raw: Any) -> Filter | None:
                 f"filters are not valid JSON: {exc}",
                 [FieldError(["filters"], "not valid JSON", "invalid_json")],
             ) from None
+        except RecursionError:
+            _too_deep()
+    if _depth(raw) > MAX_FILTER_DEPTH:
+        _too_deep()
     conditions: list[Condition] = []
     if isinstance(raw, Mapping):
         for fname, value in raw.items():
