@@ -32,6 +32,7 @@ from framework_m_core import (
     rpc,
     whitelist,
 )
+from framework_m_core.errors import ConfigurationError
 from framework_m_core.memory import MemoryEventBus
 
 
@@ -440,3 +441,43 @@ async def test_shares_beyond_one_page_all_count() -> None:
     assert await kernel.count(nobody, Task) == 7
     await kernel.delete(lea, Task, tasks[0].id, hard=True)
     assert await kernel.count(nobody, Task) == 6
+
+
+class Ticket(DocType):
+    status: str = "Open"
+
+    class Meta:
+        is_submittable = True
+
+
+class LateEditor(Controller[Ticket]):
+    """Changes the document in hooks that run after it was written: both must fail loudly."""
+
+    def before_submit(self) -> None:
+        self.doc.status = "Submitted"  # before the write: kept
+
+    def on_submit(self) -> None:
+        if self.doc.status == "Submitted" and self.ctx.attributes.get("late"):
+            self.doc.status = "Closed"
+
+    def after_insert(self) -> None:
+        if self.doc.status == "late":
+            self.doc.status = "changed after insert"
+
+
+@pytest.mark.anyio
+async def test_changes_made_after_the_write_abort_instead_of_being_lost() -> None:
+    kernel = await in_memory_kernel(
+        [App(name="tickets", doctypes=[Ticket], controllers={"Ticket": LateEditor})]
+    )
+    admin = SystemContext("test")
+    with pytest.raises(ConfigurationError, match=r"LateEditor.after_insert changed \['status'\]"):
+        await kernel.create(admin, Ticket, {"status": "late"})
+    assert await kernel.count(admin, Ticket) == 0  # rolled back
+    ticket = await kernel.create(admin, Ticket, {})
+    late = CallerContext("u", frozenset({"Administrator"}), attributes={"late": True})
+    with pytest.raises(ConfigurationError, match="on_submit changed"):
+        await kernel.submit(late, Ticket, ticket.id)
+    assert (await kernel.get(admin, Ticket, ticket.id)).docstatus == 0
+    submitted = await kernel.submit(admin, Ticket, ticket.id)
+    assert (await kernel.get(admin, Ticket, ticket.id)).status == submitted.status == "Submitted"

@@ -23,6 +23,7 @@ from ..context import CallerContext, SystemContext
 from ..controller import Controller, exposure_of
 from ..doctype import STANDARD_FIELDS, DocStatus, DocType
 from ..errors import (
+    ConfigurationError,
     DocumentSubmitted,
     FieldError,
     InvalidTransition,
@@ -175,6 +176,24 @@ class Kernel:
     async def _hooks(self, controller: Controller[Any], *names: str) -> None:
         for name in names:
             await self._run(getattr(controller, name)())
+
+    async def _after_hooks(
+        self, meta: DocTypeMeta, controller: Controller[Any], *names: str
+    ) -> None:
+        """Hooks that run once the document is written: a change they make to it would be lost
+        silently, so it aborts the operation instead, naming the hook."""
+        for name in names:
+            if getattr(type(controller), name) is getattr(Controller, name):
+                continue
+            saved = to_record(meta, controller.doc)
+            await self._run(getattr(controller, name)())
+            now = to_record(meta, controller.doc)
+            if now != saved:
+                changed = sorted(k for k in now.keys() | saved.keys() if now.get(k) != saved.get(k))
+                raise ConfigurationError(
+                    f"{type(controller).__name__}.{name} changed {changed} after the {meta.name} "
+                    "was saved; make the change in a before_* hook (or save it with kernel.update)"
+                )
 
     def _event(
         self, ctx: CallerContext, meta: DocTypeMeta, kind: str, doc: DocType, **extra: Any
@@ -545,7 +564,7 @@ class Kernel:
         doc: Any,
         controller: Controller[Any],
     ) -> Any:
-        await self._hooks(controller, "after_insert", "after_save")
+        await self._after_hooks(meta, controller, "after_insert", "after_save")
         self._emit(scope, self._event(ctx, meta, "created", doc))
         return doc
 
@@ -664,7 +683,7 @@ class Kernel:
         doc.modified_by = ctx.user
         record = to_record(meta, doc)
         await self.repository.update(scope.tx, meta, record, expected_version=current["version"])
-        await self._hooks(controller, *after)
+        await self._after_hooks(meta, controller, *after)
         changed = [
             f
             for f, spec in meta.fields.items()
