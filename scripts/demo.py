@@ -16,13 +16,7 @@ from pathlib import Path
 from crm import SALES_MANAGER, SALES_USER
 from crm.seed import seed
 from framework_m_core.composition import load_settings, start_runtime
-from framework_m_standard.identity import (
-    IdentityService,
-    TokenSigner,
-    auth_config,
-    context_of,
-    signing_key,
-)
+from framework_m_standard.identity import IdentityService, auth_config, context_of, token_signer
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / ".demo"
@@ -48,10 +42,7 @@ async def prepare(project: Path) -> dict[str, int]:
     config = auth_config(settings)
     runtime = await start_runtime(settings)
     try:
-        signer = TokenSigner(
-            signing_key(settings, config), issuer=config.issuer, audience=config.audience, ttl=60
-        )
-        identity = IdentityService(runtime.kernel, config, signer)
+        identity = IdentityService(runtime.kernel, config, token_signer(settings, config))
         for email, name, role in USERS:
             if await identity.find_user(email) is None:
                 await identity.add_user(email, full_name=name, password=PASSWORD, roles=[role])

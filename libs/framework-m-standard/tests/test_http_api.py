@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import textwrap
 from collections.abc import Iterator
 
@@ -11,7 +10,7 @@ import httpx
 import pytest
 
 from framework_m_core.testing.projects import install_app
-from framework_m_standard.web.testing import ServerProcess, free_port
+from framework_m_standard.web.testing import ServerProcess, free_port, uvicorn_command
 
 APP_MODULE = textwrap.dedent("""
     from decimal import Decimal
@@ -87,19 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PYTHONPATH": str(root),
         "FRAMEWORK_M_CONFIG": str(root / "framework_config.toml"),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "framework_m_standard.web.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn_command(port)
     with ServerProcess(command, cwd=root, port=port, env=env) as running:
         yield running.base
 

@@ -20,7 +20,7 @@ import jwt
 import pytest
 
 from framework_m_core.testing.projects import install_app
-from framework_m_standard.web.testing import ServerProcess, free_port
+from framework_m_standard.web.testing import ServerProcess, free_port, uvicorn_command
 
 M = Path(sys.executable).with_name("m")
 SECRET = "test-secret-key-long-enough-even-for-hs512-0123456789abcdefghijklmnop"
@@ -97,19 +97,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
             stdin="correct horse battery\n",
         )
         assert done.returncode == 0, done.stderr
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "framework_m_standard.web.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn_command(port)
     with ServerProcess(command, cwd=root, port=port, env=env):
         yield project
 

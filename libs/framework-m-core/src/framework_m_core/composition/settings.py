@@ -11,12 +11,14 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import ConfigurationError
+
+M = TypeVar("M", bound=BaseModel)
 
 CONFIG_FILE = "framework_config.toml"
 CONFIG_ENV = "FRAMEWORK_M_CONFIG"
@@ -51,6 +53,18 @@ class Settings(BaseModel):
     def origin(self, key: str) -> str:
         """Where the dotted ``key`` (e.g. ``"adapters.cache"``) was set: a file, a variable or code."""
         return _origin(key, self._origins, self._path)
+
+    def parse_section(self, name: str, model: type[M], data: Mapping[str, Any] | None = None) -> M:
+        """``[name]`` (or ``data`` derived from it) validated as ``model``; a bad value is a
+        ConfigurationError naming the file or variable that set it."""
+        try:
+            return model.model_validate(self.section(name) if data is None else data)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(p) for p in first["loc"])
+            raise ConfigurationError(
+                f"{self.origin(f'{name}.{key}')}: invalid {name}.{key}: {first['msg']}"
+            ) from None
 
     def section(self, name: str) -> dict[str, Any]:
         """An adapter's own table, e.g. ``section("database")`` for ``[database]`` (empty if absent)."""

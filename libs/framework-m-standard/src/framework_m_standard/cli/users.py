@@ -21,7 +21,7 @@ from framework_m_core import ValidationError
 from framework_m_core.composition import load_settings, start_runtime
 from framework_m_core.errors import FieldError
 
-from ..identity import IdentityService, TokenSigner, User, api_key_json, auth_config, signing_key
+from ..identity import IdentityService, User, api_key_json, auth_config, token_signer
 from ..identity.bootstrap import ensure_roles
 from ..identity.service import SYSTEM
 
@@ -41,13 +41,7 @@ async def _identity() -> AsyncIterator[IdentityService]:
     config = auth_config(settings)
     runtime = await start_runtime(settings)
     try:
-        signer = TokenSigner(
-            signing_key(settings, config),
-            issuer=config.issuer,
-            audience=config.audience,
-            ttl=config.access_token_ttl,
-        )
-        yield IdentityService(runtime.kernel, config, signer)
+        yield IdentityService(runtime.kernel, config, token_signer(settings, config))
     finally:
         await runtime.aclose()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from framework_m_core import App
 
-from .config import AuthConfig, auth_config, signing_key
+from .config import AuthConfig, auth_config, signing_key, token_signer
 from .controllers import UserController
 from .doctypes import ApiKey, AuthSession, Role, User, UserPassword, UserRole
 from .service import IdentityService, IssuedKey, TokenPair, api_key_json, context_of
@@ -39,4 +39,5 @@ __all__ = [
     "auth_config",
     "context_of",
     "signing_key",
+    "token_signer",
 ]

@@ -14,10 +14,12 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from framework_m_core.composition import Settings
 from framework_m_core.errors import ConfigurationError
+
+from .tokens import TokenSigner
 
 SECRET_FILE = Path(".framework_m") / "secret_key"
 MIN_SECRET_LENGTH = 32
@@ -45,14 +47,7 @@ class AuthConfig(BaseModel):
 
 
 def auth_config(settings: Settings) -> AuthConfig:
-    try:
-        return AuthConfig.model_validate(settings.section("auth"))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigurationError(
-            f"{settings.origin('auth.' + key)}: invalid auth.{key}: {first['msg']}"
-        ) from None
+    return settings.parse_section("auth", AuthConfig)
 
 
 def project_directory(settings: Settings) -> Path:
@@ -85,3 +80,13 @@ def _create_secret(path: Path) -> None:
             os.link(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def token_signer(settings: Settings, config: AuthConfig) -> TokenSigner:
+    """The project's access-token signer (the server, the CLI and scripts must agree on it)."""
+    return TokenSigner(
+        signing_key(settings, config),
+        issuer=config.issuer,
+        audience=config.audience,
+        ttl=config.access_token_ttl,
+    )

@@ -28,7 +28,7 @@ from litestar.openapi.spec import Components
 from framework_m_core import App
 from framework_m_core.composition import Settings, build_registry, load_settings, start_runtime
 
-from ..identity import AuthConfig, IdentityService, TokenSigner, auth_config, signing_key
+from ..identity import AuthConfig, IdentityService, auth_config, token_signer
 from ..identity import app as identity_app
 from .auth import CSRF_HEADER, AuthChainMiddleware, default_strategies
 from .auth_routes import AUTH_ROUTES
@@ -54,12 +54,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
     for meta in registry.metas():
         if meta.options.api_resource:
             routes.extend(document_routes(meta))
-    signer = TokenSigner(
-        signing_key(settings, auth),
-        issuer=auth.issuer,
-        audience=auth.audience,
-        ttl=auth.access_token_ttl,
-    )
+    signer = token_signer(settings, auth)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from framework_m_core.composition import Settings
-from framework_m_core.errors import ConfigurationError
 
 
 class WebConfig(BaseModel):
@@ -29,11 +28,4 @@ def web_config(settings: Settings) -> WebConfig:
     for key in ("cors_origins",):
         if isinstance(section.get(key), str):
             section[key] = [v.strip() for v in section[key].split(",") if v.strip()]
-    try:
-        return WebConfig.model_validate(section)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigurationError(
-            f"{settings.origin('web.' + key)}: invalid web.{key}: {first['msg']}"
-        ) from None
+    return settings.parse_section("web", WebConfig, section)

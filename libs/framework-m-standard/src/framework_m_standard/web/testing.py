@@ -9,12 +9,31 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+
+
+def uvicorn_command(port: int) -> list[str]:
+    """Serve the project of ``FRAMEWORK_M_CONFIG`` (or the working directory) the way ``m start``
+    does, quietly, with this interpreter."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "framework_m_standard.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
 
 
 def free_port() -> int:
