@@ -66,7 +66,8 @@ async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
                 Check(
                     "migrations",
                     "warning" if not settings.dev_mode else "ok",
-                    "no migration revisions: start-up creates tables and adds columns itself "
+                    ("dev mode: " if settings.dev_mode else "")
+                    + "no migration revisions: start-up creates tables and adds columns itself "
                     "(safe changes only); run m migrate revision --autogenerate before production",
                 )
             )
@@ -142,8 +143,9 @@ def _security(settings: Settings) -> list[Check]:
             Check(
                 "cookies",
                 "warning" if not settings.dev_mode else "ok",
-                "session cookies are sent over plain HTTP; set [auth] cookie_secure = true behind "
-                "HTTPS",
+                ("dev mode: " if settings.dev_mode else "")
+                + "session cookies are sent over plain HTTP; set [auth] cookie_secure = true "
+                "behind HTTPS",
             )
         )
     return checks
