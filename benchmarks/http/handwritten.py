@@ -4,8 +4,8 @@ Served as ``uvicorn handwritten:create_app --factory`` on the framework's own ta
 same routes with the same JSON shapes and does the same database work per request as the framework
 (see ``LIKE_FOR_LIKE`` in ``run.py``), so the ratio framework/hand-written is the cost of the
 framework's layers, not of HTTP, JSON or PostgreSQL. Configured by two environment variables:
-``HANDWRITTEN_DATABASE_URL`` (a ``postgresql://`` URL) and ``HANDWRITTEN_JWT_SECRET`` (the framework's
-``[auth] secret_key``, so both servers accept the same access token).
+``HANDWRITTEN_DATABASE_URL`` (a ``postgresql://`` URL) and ``HANDWRITTEN_JWT_SECRET`` (the
+framework's ``[auth] secret_key``, so both servers accept the same access token).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CustomerPatch(msgspec.Struct, forbid_unknown_fields=True):
-    """The body of a PATCH: only the fields sent are changed; ``version`` is the optimistic check."""
+    """The body of a PATCH: only the fields sent change; ``version`` is the optimistic check."""
 
     customer_name: (
         Annotated[str, msgspec.Meta(min_length=1, max_length=140)] | msgspec.UnsetType
@@ -137,7 +137,7 @@ class Store:
         self.updates: dict[tuple[str, ...], str] = {}
 
     def user(self, request: Request[Any, Any, Any]) -> str:
-        """Verify the bearer JWT as the framework does (HS256, issuer, audience, required claims)."""
+        """Verify the bearer JWT as the framework does: HS256, issuer, audience, required claims."""
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             raise NotAuthorizedException("a Bearer token is required")
@@ -169,7 +169,10 @@ class Store:
             where = "id = $1 AND deleted_at IS NULL" + (
                 f" AND version = ${n + 2}" if checked else ""
             )
-            statement = f"UPDATE customer SET {', '.join(sets)} WHERE {where} RETURNING {', '.join(COLUMNS)}"
+            statement = (
+                f"UPDATE customer SET {', '.join(sets)} WHERE {where} "
+                f"RETURNING {', '.join(COLUMNS)}"
+            )
             self.updates[key] = statement
         return statement
 
@@ -307,7 +310,7 @@ async def create_customer(request: Request[Any, Any, Any], data: CustomerIn) -> 
 async def update_customer(
     request: Request[Any, Any, Any], key: str, data: CustomerPatch
 ) -> dict[str, Any]:
-    """Change the sent fields, checking and bumping ``version`` in the UPDATE, and write the event."""
+    """Change the sent fields, checking and bumping ``version`` in the UPDATE; write the event."""
     s = store(request)
     user = s.user(request)
     try:

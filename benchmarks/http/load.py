@@ -37,10 +37,6 @@ class Measured:
     requests: int
     errors: int  # non-2xx answers, socket errors and timeouts
 
-    @property
-    def error_share(self) -> float:
-        return self.errors / self.requests if self.requests else 0.0
-
 
 def wrk_binary() -> str:
     found = shutil.which("wrk")

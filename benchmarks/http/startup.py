@@ -1,4 +1,4 @@
-"""Start-up costs: cold start to the first ready answer, idle memory, and import + ``create_app`` time.
+"""Start-up costs: cold start to the first ready answer, idle memory, import + ``create_app`` time.
 
 These matter for scale-to-zero and for many small workers, where a process is started often and
 mostly waits. All are measured with the server pinned to the same core as under load.
