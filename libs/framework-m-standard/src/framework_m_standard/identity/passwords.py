@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -10,9 +12,14 @@ from framework_m_core.errors import FieldError
 
 MAX_PASSWORD_LENGTH = 1024
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so a miss costs as much as a wrong password and
-# response times do not reveal which emails have accounts.
-_DECOY = _hasher.hash("decoy password that matches nothing")
+
+
+@functools.cache
+def _decoy() -> str:
+    """Verified against when the account does not exist, so a miss costs as much as a wrong
+    password and response times do not reveal which emails have accounts. Made on first use: a
+    hash takes a quarter of a second, which every import (every ``m`` command) would otherwise pay."""
+    return _hasher.hash("decoy password that matches nothing")
 
 
 def check_policy(password: str, *, min_length: int) -> None:
@@ -30,7 +37,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Constant work whether or not there is a hash to check."""
     try:
-        return _hasher.verify(stored_hash or _DECOY, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _decoy(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

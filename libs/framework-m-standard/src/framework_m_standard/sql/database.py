@@ -53,9 +53,10 @@ class SqlTransaction:
 
     Across several databases the commits are sequential, not atomic (no two-phase commit)."""
 
-    def __init__(self, db: SqlDatabase, *, write: bool) -> None:
+    def __init__(self, db: SqlDatabase, *, write: bool, autocommit: bool = False) -> None:
         self.db = db
         self.write = write
+        self.autocommit = autocommit
         self._connections: dict[str, AsyncConnection] = {}
         self._locks: list[asyncio.Lock] = []
         self.open = True
@@ -74,7 +75,12 @@ class SqlTransaction:
                 conn = await engine.connect()
                 if self.write:
                     conn = await conn.execution_options(framework_m_write=True)
-                await conn.begin()
+                if self.autocommit and engine.dialect.name == "postgresql":
+                    # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its
+                    # own snapshot anyway, so reads and single statements lose nothing by it.
+                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                else:
+                    await conn.begin()
             self._connections[bind] = conn
         return conn
 
@@ -148,8 +154,14 @@ class SqlDatabase:
         return self._counter_engine
 
     @asynccontextmanager
-    async def transaction(self, *, write: bool = True) -> AsyncIterator[SqlTransaction]:
-        tx = SqlTransaction(self, write=write)
+    async def transaction(
+        self, *, write: bool = True, autocommit: bool | None = None
+    ) -> AsyncIterator[SqlTransaction]:
+        """A unit of work; ``autocommit`` (default: for reads) skips BEGIN/COMMIT on PostgreSQL —
+        use it for writes only when they are a single statement."""
+        tx = SqlTransaction(
+            self, write=write, autocommit=not write if autocommit is None else autocommit
+        )
         token = self.active.set(tx)
         try:
             yield tx

@@ -72,7 +72,7 @@ class SqlOutbox:
         if not event_ids:
             return
         table = self.db.schema.outbox
-        async with self.db.transaction(write=True) as tx:
+        async with self.db.transaction(write=True, autocommit=True) as tx:
             conn = await tx.connection()
             with translated("outbox"):
                 await conn.execute(

@@ -6,6 +6,7 @@ lifespan and its engines are released at shutdown.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -61,6 +62,10 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
         runtime = await start_runtime(settings, registry=registry)
         app.state.runtime = runtime
         app.state.identity = IdentityService(runtime.kernel, auth, signer)
+        # Everything loaded so far lives as long as the process: moving it out of the collector's
+        # reach keeps full collections (the p99 latency) short under load.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
