@@ -183,7 +183,7 @@ async def test_shares_grant_access_to_one_document(kernel: Kernel) -> None:
     red = await kernel.create(ann, Task, {"subject": "red work", "team": "red"})
     other = await kernel.create(ann, Task, {"subject": "other", "team": "red"})
     with pytest.raises(NotFound):
-        await kernel.share(ben, Task, red.id, "ben")
+        await kernel.share(ben, Task, red.id, "carl")
     share = await kernel.share(ann, Task, red.id, "ben", ["read", "write"])
     assert (await kernel.get(ben, Task, red.id)).subject == "red work"
     listed = await kernel.list(ben, Task)
@@ -197,6 +197,22 @@ async def test_shares_grant_access_to_one_document(kernel: Kernel) -> None:
     await kernel.unshare(ann, share.id)
     with pytest.raises(NotFound):
         await kernel.get(ben, Task, red.id)
+
+
+@pytest.mark.anyio
+async def test_shares_cannot_grant_more_than_the_sharer_holds(kernel: Kernel) -> None:
+    task = await kernel.create(ann, Task, {"subject": "mine", "team": "red"})
+    with pytest.raises(PermissionDenied, match=r"cannot share \['delete'\]"):
+        await kernel.share(ann, Task, task.id, "ben", ["read", "delete"])
+    for target in ("ann", " ann ", "Guest", ""):
+        with pytest.raises(ValidationError, match="not yourself, not Guest"):
+            await kernel.share(ann, Task, task.id, target, ["read"])
+    await kernel.share(ann, Task, task.id, "ben", ["read", "write"])
+    await kernel.share(ben, Task, task.id, "carl", ["read"])  # passing on what one holds is fine
+    with pytest.raises(PermissionDenied):
+        await kernel.share(ben, Task, task.id, "carl", ["delete"])
+    await kernel.share(lea, Task, task.id, "dora", ["read", "delete"])  # a Lead holds delete
+    assert await kernel.count(SystemContext("t"), "DocShare") == 3
 
 
 @pytest.mark.anyio

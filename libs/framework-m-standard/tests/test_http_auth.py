@@ -430,9 +430,31 @@ def test_share_api(project: Project) -> None:
         denied = http.post(
             "/api/v1/share",
             headers=val,
-            json={"doctype": "Memo", "document": memo["id"], "user": "val@example.com"},
+            json={"doctype": "Memo", "document": memo["id"], "user": "dan@example.com"},
         )
         assert denied.status_code == 404
+        to_self = http.post(
+            "/api/v1/share",
+            headers=wes,
+            json={
+                "doctype": "Memo",
+                "document": memo["id"],
+                "user": "wes@example.com",
+                "actions": ["read", "write"],
+            },
+        )
+        assert to_self.status_code == 422
+        beyond = http.post(
+            "/api/v1/share",
+            headers=wes,
+            json={
+                "doctype": "Memo",
+                "document": memo["id"],
+                "user": "val@example.com",
+                "actions": ["delete"],
+            },
+        )
+        assert beyond.status_code == 403
         shared = http.post(
             "/api/v1/share",
             headers=wes,
@@ -468,3 +490,133 @@ def test_share_api(project: Project) -> None:
         assert http.delete(f"/api/v1/share/{share_id}", headers=wes).status_code == 204
         assert http.get(f"/api/v1/Memo/{memo['id']}", headers=val).status_code == 404
         assert http.delete(f"/api/v1/share/{share_id}", headers=wes).status_code == 404
+
+
+def test_spelling_variants_of_an_email_share_one_limit(project: Project) -> None:
+    assert (
+        project.m(
+            "user",
+            "add",
+            "lim@example.com",
+            "--role",
+            "Writer",
+            "--password-stdin",
+            stdin="lims password\n",
+        ).returncode
+        == 0
+    )
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        for variant in ("lim@example.com", " LIM@example.com", "lim@EXAMPLE.com\t"):
+            failed = http.post("/api/v1/auth/login", json={"email": variant, "password": "nope"})
+            assert failed.status_code == 401
+        limited = http.post(
+            "/api/v1/auth/login", json={"email": "lim@example.com", "password": "lims password"}
+        )
+        assert limited.status_code == 429
+
+
+def test_a_password_change_ends_other_sessions(project: Project) -> None:
+    assert (
+        project.m(
+            "user",
+            "add",
+            "pat@example.com",
+            "--role",
+            "Writer",
+            "--password-stdin",
+            stdin="pats first password\n",
+        ).returncode
+        == 0
+    )
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        stolen = http.post(
+            "/api/v1/auth/login",
+            json={"email": "pat@example.com", "password": "pats first password"},
+        ).json()
+        mine = http.post(
+            "/api/v1/auth/login",
+            json={"email": "pat@example.com", "password": "pats first password"},
+        ).json()
+        changed = http.post(
+            "/api/v1/auth/password",
+            headers={"Authorization": f"Bearer {mine['access_token']}"},
+            json={"current_password": "pats first password", "new_password": "pats new password"},
+        )
+        assert changed.status_code == 204
+        thief = http.post("/api/v1/auth/refresh", json={"refresh_token": stolen["refresh_token"]})
+        assert thief.status_code == 401
+        kept = http.post("/api/v1/auth/refresh", json={"refresh_token": mine["refresh_token"]})
+        assert kept.status_code == 200
+
+
+def test_an_api_key_cannot_mint_keys(project: Project) -> None:
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        key = http.post("/api/v1/auth/api-keys", json={}, headers=bearer(http, "val@example.com"))
+        minted = http.post(
+            "/api/v1/auth/api-keys", json={}, headers={"X-API-Key": key.json()["token"]}
+        )
+        assert minted.status_code == 403
+
+
+def test_hostile_csrf_header_and_dead_cookies(project: Project) -> None:
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        assert login(http, "val@example.com", mode="cookie").status_code == 200
+        odd = http.post(
+            "/api/v1/Memo",
+            json={"title": "x"},
+            headers={"X-CSRF-Token": "\u00e9t\u00e9".encode()},
+        )
+        assert odd.status_code == 403
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        http.cookies.set("fm_session", "a-session-token-that-does-not-exist")
+        dead = http.get("/api/v1/auth/me")
+        assert dead.status_code == 401
+        assert any(
+            c.startswith("fm_session=") and "Max-Age=0" in c
+            for c in dead.headers.get_list("set-cookie")
+        )
+
+
+def test_user_records_guard_identity_fields(project: Project) -> None:
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        admin = bearer(http, "admin@example.com")
+        wes = http.get("/api/v1/User/wes@example.com", headers=admin).json()
+        renamed = http.patch(
+            f"/api/v1/User/{wes['id']}", headers=admin, json={"email": "someone.else@example.com"}
+        )
+        assert renamed.status_code == 422
+        shared = http.post(
+            "/api/v1/share",
+            headers=admin,
+            json={
+                "doctype": "User",
+                "document": wes["id"],
+                "user": "wes@example.com",
+                "actions": ["read", "write"],
+            },
+        )
+        assert shared.status_code == 201, shared.text
+        own = bearer(http, "wes@example.com")
+        name = http.patch(f"/api/v1/User/{wes['id']}", headers=own, json={"full_name": "Wes"})
+        assert name.status_code == 200, name.text
+        escalate = http.patch(
+            f"/api/v1/User/{wes['id']}", headers=own, json={"roles": [{"role": "Administrator"}]}
+        )
+        assert escalate.status_code == 403
+        assert http.get("/api/v1/auth/me", headers=bearer(http, "wes@example.com")).json()[
+            "roles"
+        ] == ["Astronaut", "Writer"]  # unchanged (Astronaut came from an earlier test)
+        val = http.get("/api/v1/User/val@example.com", headers=admin).json()
+        session = http.post(
+            "/api/v1/auth/login",
+            json={"email": "val@example.com", "password": "correct horse battery"},
+        ).json()
+        disabled = http.patch(f"/api/v1/User/{val['id']}", headers=admin, json={"enabled": False})
+        assert disabled.status_code == 200
+        gone = http.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+        assert gone.status_code == 401
+        http.patch(f"/api/v1/User/{val['id']}", headers=admin, json={"enabled": True})
+        still_gone = http.post(
+            "/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}
+        )
+        assert still_gone.status_code == 401

@@ -19,7 +19,7 @@ from pydantic import BaseModel, validate_call
 from pydantic import ValidationError as PydanticValidationError
 
 from ..builtin import DocShare
-from ..context import CallerContext, SystemContext
+from ..context import GUEST_USER, CallerContext, SystemContext
 from ..controller import Controller, exposure_of
 from ..doctype import STANDARD_FIELDS, DocStatus, DocType
 from ..errors import (
@@ -941,13 +941,29 @@ class Kernel:
         user: str,
         actions: Collection[Action] = frozenset({"read"}),
     ) -> DocShare:
-        """Grant ``user`` ``actions`` on one document; the sharer needs write access to it."""
+        """Grant ``user`` ``actions`` on one document. The sharer needs write access to it and may
+        grant only actions they hold on it themselves; sharing with oneself or the Guest is refused."""
         meta = self.meta(doctype)
         bad = set(actions) - set(ACTIONS) - {"create"}
         if bad or not actions:
             raise ValidationError(f"cannot share actions {sorted(bad) or '[]'}")
+        user = user.strip() if isinstance(user, str) else user
+        if not isinstance(user, str) or not user or user in (ctx.user, GUEST_USER):
+            raise ValidationError(
+                "share with another signed-in user (not yourself, not Guest)",
+                [FieldError(["user"], "not a user one can share with")],
+            )
         async with self.scopes.open() as scope:
             record, _ = await self._load_for(scope, ctx, meta, key, "write", None)
+            held = (await self._shared_actions(scope.tx, ctx, meta, record["id"])).get(
+                record["id"], frozenset()
+            )
+            beyond = sorted(a for a in actions if not self._can(ctx, meta, a, record, held))
+            if beyond:
+                raise PermissionDenied(
+                    f"you cannot share {beyond}: you do not hold them on this {meta.name}",
+                    details={"doctype": meta.name, "actions": beyond},
+                )
             flags = {
                 a: a in actions for a in ("read", "write", "delete", "submit", "cancel", "amend")
             }

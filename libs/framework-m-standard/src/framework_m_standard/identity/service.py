@@ -6,6 +6,7 @@ callers (HTTP routes, the CLI) check who may ask before they call in.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from framework_m_core import (
     SystemContext,
     Unauthenticated,
     ValidationError,
+    VersionConflict,
 )
 from framework_m_core.context import ADMIN_ROLE
 from framework_m_core.errors import FieldError
@@ -109,14 +111,18 @@ class IdentityService:
                 await self._store_password(user, password)
         return user
 
-    async def set_password(self, email: str, password: str) -> None:
+    async def set_password(self, email: str, password: str, *, keep: str | None = None) -> None:
+        """Set the password and end every session and refresh token of the user except ``keep``
+        (the one changing it): whoever held the old password loses what they obtained with it."""
         check_policy(password, min_length=self.config.min_password_length)
         user = await self.user(email)
-        await self._store_password(user, password)
+        async with self.kernel.transaction():
+            await self._store_password(user, password)
+            await self.revoke_sessions(user, keep=keep)
 
     async def _store_password(self, user: User, password: str) -> None:
         key = user.name or user.email
-        hashed = hash_password(password)
+        hashed = await asyncio.to_thread(hash_password, password)
         async with self.kernel.transaction():
             try:
                 await self.kernel.get(SYSTEM, UserPassword, key)
@@ -147,12 +153,10 @@ class IdentityService:
         return updated
 
     async def set_enabled(self, email: str, enabled: bool) -> User:
-        """Disabling also revokes the user's sessions and API keys' use (keys are checked per use)."""
+        """Disabling ends the user's sessions (the User controller does it, whoever disables) and
+        stops their API keys, which are checked against ``enabled`` on every use."""
         user = await self.user(email)
-        async with self.kernel.transaction():
-            updated: User = await self.kernel.update(SYSTEM, User, user.id, {"enabled": enabled})
-            if not enabled:
-                await self.revoke_sessions(updated)
+        updated: User = await self.kernel.update(SYSTEM, User, user.id, {"enabled": enabled})
         return updated
 
     # passwords and tokens --------------------------------------------------------------------
@@ -166,7 +170,10 @@ class IdentityService:
                 stored = await self.kernel.get(SYSTEM, UserPassword, user.name or user.email)
             except NotFound:
                 stored = None
-        ok = verify_password(stored.password_hash if stored else None, password)
+        # argon2 takes tens of milliseconds of CPU: off the event loop, so other requests go on.
+        ok = await asyncio.to_thread(
+            verify_password, stored.password_hash if stored else None, password
+        )
         if not ok or user is None or stored is None or not user.enabled:
             raise Unauthenticated(BAD_LOGIN)
         if needs_rehash(stored.password_hash):
@@ -186,7 +193,12 @@ class IdentityService:
         """Rotate: the old refresh token stops working and a new pair is issued."""
         session, user = await self.resolve_session(refresh_token, "refresh")
         async with self.kernel.transaction():
-            await self.kernel.update(SYSTEM, AuthSession, session.id, {"revoked": True})
+            try:  # two refreshes racing with one token: only the first rotates it
+                await self.kernel.update(
+                    SYSTEM, AuthSession, session.id, {"revoked": True}, version=session.version
+                )
+            except VersionConflict:
+                raise Unauthenticated("the refresh token is not valid") from None
             return await self.issue_tokens(
                 user, address=session.address, user_agent=session.user_agent
             )
@@ -249,17 +261,8 @@ class IdentityService:
         except NotFound:
             return
 
-    async def revoke_sessions(self, user: User) -> int:
-        page = await self.kernel.list(
-            SYSTEM,
-            AuthSession,
-            filters=[["user", "=", user.name or user.email], ["revoked", "=", False]],
-            fields=["id"],
-            limit=1000,
-        )
-        for row in page.items:
-            await self.kernel.update(SYSTEM, AuthSession, row["id"], {"revoked": True})
-        return len(page.items)
+    async def revoke_sessions(self, user: User, *, keep: str | None = None) -> int:
+        return await revoke_sessions(self.kernel, user.name or user.email, keep=keep)
 
     # API keys --------------------------------------------------------------------------------
 
@@ -326,6 +329,25 @@ class IdentityService:
             return found
         revoked: ApiKey = await self.kernel.update(SYSTEM, ApiKey, key, {"revoked_at": _now()})
         return revoked
+
+
+async def revoke_sessions(kernel: Kernel, user: str, *, keep: str | None = None) -> int:
+    """End every live session and refresh token of ``user`` (but ``keep``), however many."""
+    revoked = 0
+    while True:
+        page = await kernel.list(
+            SYSTEM,
+            AuthSession,
+            filters=[["user", "=", user], ["revoked", "=", False]],
+            fields=["id"],
+            limit=kernel.max_limit,
+        )
+        ids = [row["id"] for row in page.items if str(row["id"]) != keep]
+        for session_id in ids:
+            await kernel.update(SYSTEM, AuthSession, session_id, {"revoked": True})
+        revoked += len(ids)
+        if not page.has_more or not ids:
+            return revoked
 
 
 def api_key_json(key: ApiKey) -> dict[str, Any]:

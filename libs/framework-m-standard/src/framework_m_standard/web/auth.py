@@ -20,9 +20,8 @@ from litestar.types import ASGIApp
 from framework_m_core import CallerContext, PermissionDenied, Unauthenticated
 
 from ..identity import IdentityService, InvalidToken, context_of
+from .problems import SESSION_COOKIE
 
-SESSION_COOKIE = "fm_session"
-CSRF_COOKIE = "fm_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -120,7 +119,8 @@ class SessionCookie:
         session, user = await service.resolve_session(token, "cookie")
         if connection.scope.get("method", "GET") not in SAFE_METHODS:
             expected = service.signer.csrf_token(token)
-            if not hmac.compare_digest(connection.headers.get(CSRF_HEADER, ""), expected):
+            sent = connection.headers.get(CSRF_HEADER, "").encode("utf-8", "replace")
+            if not hmac.compare_digest(sent, expected.encode()):
                 raise PermissionDenied(
                     "missing or wrong X-CSRF-Token header for a cookie session",
                     details={"reason": "csrf"},

@@ -14,8 +14,9 @@ from framework_m_core import CallerContext, PermissionDenied, Unauthenticated
 from framework_m_core.context import ADMIN_ROLE
 
 from ..identity import IdentityService, User, api_key_json
-from .auth import CSRF_COOKIE, SESSION_COOKIE, identity
+from .auth import identity
 from .context import caller
+from .problems import CSRF_COOKIE, SESSION_COOKIE
 from .ratelimit import LoginLimiter
 from .responses import ERROR_RESPONSES, LOGIN_RESPONSES
 
@@ -100,14 +101,10 @@ def _cookies(request: Request[Any, Any, Any], token: str, csrf: str) -> list[Coo
 async def login(request: Request[Any, Any, Any], data: LoginBody) -> Response[dict[str, Any]]:
     limiter: LoginLimiter = request.app.state.login_limiter
     address = _address(request)
-    limiter.check(data.email, address)
+    limiter.check(data.email, address)  # counts this attempt until it succeeds
     service = identity(request)
-    try:
-        user = await service.check_password(data.email, data.password)
-    except Unauthenticated:
-        limiter.failed(data.email, address)
-        raise
-    limiter.succeeded(data.email)
+    user = await service.check_password(data.email, data.password)
+    limiter.succeeded(data.email, address)
     agent = request.headers.get("user-agent")
     if data.mode == "cookie":
         token, csrf = await service.open_cookie_session(user, address=address, user_agent=agent)
@@ -188,14 +185,23 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     tags=TAGS,
     operation_id="change_password",
     status_code=204,
-    responses=ERROR_RESPONSES,
+    responses=LOGIN_RESPONSES,
     summary="Change your own password",
+    description="Ends your other sessions and refresh tokens; limited like sign-in.",
 )
 async def change_password(request: Request[Any, Any, Any], data: PasswordBody) -> None:
     ctx = _signed_in(request)
+    limiter: LoginLimiter = request.app.state.login_limiter
+    limiter.check(ctx.user, _address(request))
     service = identity(request)
     user = await service.check_password(ctx.user, data.current_password)
-    await service.set_password(user.email, data.new_password)
+    limiter.succeeded(ctx.user, _address(request))
+    session = ctx.attributes.get("session")
+    await service.set_password(
+        user.name or user.email,
+        data.new_password,
+        keep=session if isinstance(session, str) else None,
+    )
 
 
 def _key_owner(ctx: CallerContext, wanted: str | None) -> str:
@@ -213,9 +219,12 @@ def _key_owner(ctx: CallerContext, wanted: str | None) -> str:
     status_code=201,
     responses=ERROR_RESPONSES,
     summary="Create an API key; its secret is shown in this response only",
+    description="Needs a password sign-in (bearer token or session): an API key cannot mint keys.",
 )
 async def create_api_key(request: Request[Any, Any, Any], data: ApiKeyBody) -> dict[str, Any]:
     ctx = _signed_in(request)
+    if request.auth == "api_key":
+        raise PermissionDenied("sign in with a password to create API keys, not with an API key")
     service: IdentityService = identity(request)
     issued = await service.create_api_key(
         _key_owner(ctx, data.user), label=data.label, expires_in_days=data.expires_in_days

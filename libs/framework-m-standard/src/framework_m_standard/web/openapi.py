@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from litestar.openapi.spec import OpenAPIType, Reference, Schema, SecurityScheme
 from litestar.plugins import OpenAPISchemaPlugin
 
-from .auth import CSRF_HEADER, SESSION_COOKIE
+from .auth import CSRF_HEADER
+from .problems import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator

@@ -11,9 +11,13 @@ import uuid
 from typing import Any
 
 from litestar import Request, Response
+from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, ValidationException
 
 from framework_m_core.errors import FrameworkError
+
+CSRF_COOKIE = "fm_csrf"
+SESSION_COOKIE = "fm_session"
 
 log = logging.getLogger("framework_m.http")
 
@@ -68,6 +72,7 @@ def problem(
     code: str,
     detail: str | None = None,
     headers: dict[str, str] | None = None,
+    cookies: list[Cookie] | None = None,
     **extensions: Any,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
@@ -86,6 +91,7 @@ def problem(
         status_code=status,
         media_type=PROBLEM_JSON,
         headers={**(headers or {}), "X-Request-ID": body[REQUEST_ID]},
+        cookies=cookies,
     )
 
 
@@ -108,12 +114,27 @@ def on_framework_error(
     extra = {k: v for k, v in exc.details.items() if k != "errors"}
     if "errors" in exc.details:
         extra["errors"] = exc.details["errors"]
-    headers = {}
+    headers: dict[str, str] = {}
+    cookies: list[Cookie] = []
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="framework-m"'
+        if SESSION_COOKIE in request.cookies:
+            # A dead session cookie would make every later request 401 too: drop it.
+            cookies = [
+                Cookie(key=name, value="", max_age=0, path="/")
+                for name in (SESSION_COOKIE, CSRF_COOKIE)
+            ]
     elif status == 429:
         headers["Retry-After"] = str(exc.details.get("retry_after", 1))
-    return problem(request, status, code=exc.code, detail=exc.message, headers=headers, **extra)
+    return problem(
+        request,
+        status,
+        code=exc.code,
+        detail=exc.message,
+        headers=headers,
+        cookies=cookies,
+        **extra,
+    )
 
 
 def on_validation(

@@ -42,8 +42,11 @@ class LoginLimiter:
         return found
 
     def check(self, account: str, address: str) -> None:
-        """Raise RateLimited while either key has used up its failures in the window."""
-        for kind, value in (("account", account.lower()), ("address", address)):
+        """Raise RateLimited while either key has used up its failures in the window; otherwise
+        count this attempt as a failure at once (``succeeded`` takes it back), so parallel requests
+        cannot all pass the check before the first one fails."""
+        keys = (("account", _account(account)), ("address", address))
+        for kind, value in keys:
             recent = self._recent(f"{kind}:{value}")
             if len(recent) >= self.limits[kind]:
                 retry = max(1, math.ceil(recent[0] + self.window - self.clock()))
@@ -51,15 +54,33 @@ class LoginLimiter:
                     f"too many failed sign-ins for this {kind}; try again in {retry} s",
                     retry_after=retry,
                 )
+        self._record(f"account:{_account(account)}", f"address:{address}")
 
-    def failed(self, account: str, address: str) -> None:
+    def _record(self, *keys: str) -> None:
         if len(self._failures) >= MAX_TRACKED:
-            # Bounded memory under a flood of distinct keys: forget the oldest tenth.
-            for key in list(islice(self._failures, MAX_TRACKED // 10)):
-                del self._failures[key]
+            self._forget()
         now = self.clock()
-        for key in (f"account:{account.lower()}", f"address:{address}"):
+        for key in keys:
             self._failures.setdefault(key, deque()).append(now)
 
-    def succeeded(self, account: str) -> None:
-        self._failures.pop(f"account:{account.lower()}", None)
+    def _forget(self) -> None:
+        """Bounded memory under a flood of distinct keys: drop expired counts, and only if that is
+        not enough the oldest tenth."""
+        for key in list(self._failures):
+            self._recent(key)
+        if len(self._failures) >= MAX_TRACKED:
+            for key in list(islice(self._failures, MAX_TRACKED // 10)):
+                del self._failures[key]
+
+    def succeeded(self, account: str, address: str) -> None:
+        """A correct password: the account starts afresh and this attempt is not held against the
+        address."""
+        self._failures.pop(f"account:{_account(account)}", None)
+        recent = self._failures.get(f"address:{address}")
+        if recent:
+            recent.pop()
+
+
+def _account(value: str) -> str:
+    """The account key as the identity service looks it up (so case or spaces make no new key)."""
+    return value.strip().lower()
