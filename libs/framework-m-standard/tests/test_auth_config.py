@@ -28,6 +28,18 @@ def test_a_bad_value_names_the_file_or_variable(tmp_path: Path) -> None:
         web_config(load_settings(config, env={"FRAMEWORK_M_WEB__MAX_BODY_SIZE": "1"}))
 
 
+def test_cors_needs_explicit_origins(tmp_path: Path) -> None:
+    config = tmp_path / "framework_config.toml"
+    config.write_text('[web]\ncors_origins = ["https://app.example.com", "*"]\n')
+    with pytest.raises(ConfigurationError, match=r"'\*' is not an explicit http\(s\) origin"):
+        web_config(load_settings(config, env={}))
+    env = {"FRAMEWORK_M_WEB__CORS_ORIGINS": "https://a.example, http://localhost:5173"}
+    assert web_config(load_settings(config, env=env)).cors_origins == [
+        "https://a.example",
+        "http://localhost:5173",
+    ]
+
+
 def test_the_configured_key_wins(tmp_path: Path) -> None:
     config = tmp_path / "framework_config.toml"
     config.write_text(f'[auth]\nsecret_key = "{"k" * 40}"\n')

@@ -32,6 +32,7 @@ from .tokens import TokenSigner, digest, new_secret
 
 SYSTEM = SystemContext("identity")
 BAD_LOGIN = "invalid email or password"
+NO_SUCH_USER = "\u0000 no user"  # not a valid email, so never a user's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +166,14 @@ class IdentityService:
         """The enabled user with this password, else Unauthenticated (same message either way)."""
         user = await self.find_user(email) if isinstance(email, str) else None
         stored: UserPassword | None = None
-        if user is not None:
-            try:
-                stored = await self.kernel.get(SYSTEM, UserPassword, user.name or user.email)
-            except NotFound:
-                stored = None
+        # The password lookup runs for unknown emails too (for a name no user can have), so the
+        # number of queries does not tell which emails have accounts.
+        try:
+            stored = await self.kernel.get(
+                SYSTEM, UserPassword, (user.name or user.email) if user else NO_SUCH_USER
+            )
+        except NotFound:
+            stored = None
         # argon2 takes tens of milliseconds of CPU: off the event loop, so other requests go on.
         ok = await asyncio.to_thread(
             verify_password, stored.password_hash if stored else None, password
