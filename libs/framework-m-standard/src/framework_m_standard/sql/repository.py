@@ -114,8 +114,8 @@ class SqlRepository:
                     .order_by(table.c.parent, table.c.parentfield, table.c.idx)
                 ),
             )
-            for row in await conn.execute(stmt, {"parents": ids}):
-                data = dict(row._mapping)
+            result = await conn.execute(stmt, {"parents": ids})
+            for data in _dicts(result):
                 key = (data.pop("parent"), data.pop("parentfield"))
                 by_parent[key].append(data)
         for parent in parents:
@@ -175,7 +175,7 @@ class SqlRepository:
             else [f for f in query.fields if f in tables.children]
         )
         with translated(meta.name):
-            records = [dict(row._mapping) for row in await conn.execute(stmt)]
+            records = _dicts(await conn.execute(stmt))
             await self._load_children(conn, tables, records, wanted)
         return records
 
@@ -291,3 +291,10 @@ class SqlRepository:
                     f"{meta.name} {found.name} was changed by someone else",
                     details={"doctype": meta.name, "current_version": found.version},
                 )
+
+
+def _dicts(result: sa.CursorResult[Any]) -> list[Record]:
+    """Rows as plain dicts; zipping with the keys is about four times quicker than ``row._mapping``,
+    which a page of rows pays for on every list."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
