@@ -7,6 +7,7 @@ headers being ignored when not enabled, disabling a user, and the share API.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -620,3 +621,33 @@ def test_user_records_guard_identity_fields(project: Project) -> None:
             "/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}
         )
         assert still_gone.status_code == 401
+
+
+def test_deleting_a_user_leaves_no_credential(project: Project) -> None:
+    assert (
+        project.m(
+            "user",
+            "add",
+            "del@example.com",
+            "--role",
+            "Writer",
+            "--password-stdin",
+            stdin="dels password\n",
+        ).returncode
+        == 0
+    )
+    key = json.loads(project.m("apikey", "create", "del@example.com", "--json").stdout)["token"]
+    with httpx.Client(base_url=project.base, timeout=10) as http:
+        tokens = http.post(
+            "/api/v1/auth/login", json={"email": "del@example.com", "password": "dels password"}
+        ).json()
+        admin = bearer(http, "admin@example.com")
+        assert http.delete("/api/v1/User/del@example.com", headers=admin).status_code == 204
+        assert http.get("/api/v1/auth/me", headers={"X-API-Key": key}).status_code == 401
+        refresh = http.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert refresh.status_code == 401
+        again = http.post(
+            "/api/v1/auth/login", json={"email": "del@example.com", "password": "dels password"}
+        )
+        assert again.status_code == 401
+    assert "del@example.com" not in project.m("apikey", "list").stdout

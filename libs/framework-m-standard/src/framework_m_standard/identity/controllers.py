@@ -71,8 +71,15 @@ class UserController(Controller[User]):
         with contextlib.suppress(NotFound):
             await self.kernel.delete(SYSTEM, UserPassword, user, hard=True)
         for doctype in (AuthSession, ApiKey):
-            page = await self.kernel.list(
-                SYSTEM, doctype, filters=[["user", "=", user]], fields=["id"], limit=1000
-            )
-            for row in page.items:
-                await self.kernel.delete(SYSTEM, doctype, row["id"], hard=True)
+            while True:  # however many there are: each pass deletes a page
+                page = await self.kernel.list(
+                    SYSTEM,
+                    doctype,
+                    filters=[["user", "=", user]],
+                    fields=["id"],
+                    limit=self.kernel.max_limit,
+                )
+                for row in page.items:
+                    await self.kernel.delete(SYSTEM, doctype, row["id"], hard=True)
+                if not page.has_more:
+                    break
