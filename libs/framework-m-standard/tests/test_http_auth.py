@@ -261,8 +261,6 @@ def test_api_keys_via_http_both_headers_and_revocation(project: Project) -> None
 def test_api_keys_from_the_command_line(project: Project) -> None:
     created = project.m("apikey", "create", "val@example.com", "--label", "cron", "--json")
     assert created.returncode == 0, created.stderr
-    import json
-
     token = json.loads(created.stdout)["token"]
     with httpx.Client(base_url=project.base, timeout=10) as http:
         assert http.get("/api/v1/auth/me", headers={"X-API-Key": token}).status_code == 200
