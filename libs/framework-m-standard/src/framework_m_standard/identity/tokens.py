@@ -31,9 +31,17 @@ class AccessClaims:
     expires_at: int
 
 
+VERIFIED_CACHE_SIZE = 10_000
+EXPIRED = "the access token has expired; refresh it or sign in again"
+
+
 class TokenSigner:
     def __init__(self, key: str, *, issuer: str, audience: str, ttl: int) -> None:
         self._key, self.issuer, self.audience, self.ttl = key, issuer, audience, ttl
+        # A client sends the same token with every request until it expires; its claims cannot
+        # change, so one verification per token (not per request) is enough. Expiry is still
+        # checked on every use.
+        self._verified: dict[str, AccessClaims] = {}
 
     def issue(self, user: str, roles: frozenset[str], session: str) -> tuple[str, int]:
         """A signed access token and its lifetime in seconds."""
@@ -51,6 +59,19 @@ class TokenSigner:
         return jwt.encode(claims, self._key, algorithm=ALGORITHM), self.ttl
 
     def verify(self, token: str) -> AccessClaims:
+        known = self._verified.get(token)
+        if known is not None:
+            if time.time() < known.expires_at + LEEWAY_SECONDS:
+                return known
+            del self._verified[token]
+            raise InvalidToken(EXPIRED)
+        claims = self._decode(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry
+        self._verified[token] = claims
+        return claims
+
+    def _decode(self, token: str) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,
