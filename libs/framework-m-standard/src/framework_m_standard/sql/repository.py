@@ -230,22 +230,37 @@ class SqlRepository:
         table = tables.table
         row = self._parent_row(tables, record)
         row.pop("id")
-        with translated(meta.name):
-            result = await conn.execute(
+
+        def build() -> Any:
+            return (
                 sa.update(table)
                 .where(
-                    table.c.id == record["id"],
-                    table.c.version == expected_version,
+                    table.c.id == sa.bindparam("where_id", type_=table.c.id.type),
+                    table.c.version == sa.bindparam("where_version", type_=table.c.version.type),
                     table.c[DELETED_AT].is_(None),
                 )
-                .values(row)
+                .values(
+                    {name: sa.bindparam(f"set_{name}", type_=table.c[name].type) for name in row}
+                )
             )
+
+        stmt = self._statement(("update", table, tuple(row)), build)
+        params = {f"set_{name}": value for name, value in row.items()}
+        params.update(where_id=record["id"], where_version=expected_version)
+        with translated(meta.name):
+            result = await conn.execute(stmt, params)
             if result.rowcount != 1:
                 raise await self._missing_or_stale(
                     conn, tables, meta, record["id"], expected_version
                 )
             for child in tables.child_tables().values():
-                await conn.execute(sa.delete(child).where(child.c.parent == record["id"]))
+                clear = self._statement(
+                    ("clear", child),
+                    lambda child=child: sa.delete(child).where(
+                        child.c.parent == sa.bindparam("parent_id", type_=child.c.parent.type)
+                    ),
+                )
+                await conn.execute(clear, {"parent_id": record["id"]})
             await self._insert_children(conn, tables, [record])
 
     async def mark_deleted(
