@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 from uuid import UUID
 
 import pytest
@@ -497,3 +497,50 @@ async def test_changes_made_after_the_write_abort_instead_of_being_lost() -> Non
     assert (await kernel.get(admin, Ticket, ticket.id)).docstatus == 0
     submitted = await kernel.submit(admin, Ticket, ticket.id)
     assert (await kernel.get(admin, Ticket, ticket.id)).status == submitted.status == "Submitted"
+
+
+class Watched(DocType):
+    status: str = "Open"
+
+    class Meta:
+        is_submittable = True
+
+
+class Watcher(Controller[Watched]):
+    """Records what each hook sees as the stored document."""
+
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def _note(self, hook: str) -> None:
+        self.seen.append((hook, self.previous.status if self.previous else None))
+
+    def validate(self) -> None:
+        self._note("validate")
+
+    def before_submit(self) -> None:
+        self._note("before_submit")
+
+    def before_delete(self) -> None:
+        self._note("before_delete")
+
+
+@pytest.mark.anyio
+async def test_hooks_see_the_stored_document_as_previous() -> None:
+    kernel = await in_memory_kernel(
+        [App(name="watch", doctypes=[Watched], controllers={"Watched": Watcher})]
+    )
+    admin = SystemContext("test")
+    Watcher.seen.clear()
+    doc = await kernel.create(admin, Watched, {})
+    await kernel.update(admin, Watched, doc.id, {"status": "Doing"})
+    await kernel.submit(admin, Watched, doc.id)
+    other = await kernel.create(admin, Watched, {"status": "Gone"})
+    await kernel.delete(admin, Watched, other.id)
+    assert Watcher.seen == [
+        ("validate", None),  # being created: nothing stored yet
+        ("validate", "Open"),
+        ("validate", "Doing"),
+        ("before_submit", "Doing"),
+        ("validate", None),
+        ("before_delete", "Gone"),
+    ]

@@ -44,6 +44,16 @@ class Controller(Generic[T]):
         self.doc = doc
         self.ctx = ctx
         self.kernel = kernel
+        self._previous: Callable[[], T] | None = None
+        self._previous_doc: T | None = None
+
+    @property
+    def previous(self) -> T | None:
+        """The document as stored before this operation (``None`` while it is being created):
+        compare it with ``doc`` to see what a save changes. Built on first use."""
+        if self._previous_doc is None and self._previous is not None:
+            self._previous_doc = self._previous()
+        return self._previous_doc
 
     def autoname(self) -> str | Awaitable[str | None] | None:
         """Return a name to override ``Meta.naming`` (``None`` keeps the rule)."""

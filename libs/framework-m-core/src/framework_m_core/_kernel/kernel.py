@@ -166,8 +166,19 @@ class Kernel:
             raise NotFound(f"{name} is a child DocType; it is read and written through its parent")
         return meta
 
-    def controller(self, meta: DocTypeMeta, doc: DocType, ctx: CallerContext) -> Controller[Any]:
-        return self.registry.controller(meta.name)(doc, ctx, self)
+    def controller(
+        self,
+        meta: DocTypeMeta,
+        doc: DocType,
+        ctx: CallerContext,
+        stored: Record | None = None,
+    ) -> Controller[Any]:
+        """The DocType's controller for ``doc``; ``stored`` (the record before this operation)
+        becomes ``controller.previous`` when a hook asks for it."""
+        controller = self.registry.controller(meta.name)(doc, ctx, self)
+        if stored is not None:
+            controller._previous = lambda: from_record(meta, stored)
+        return controller
 
     @staticmethod
     async def _run(result: Awaitable[Any] | Any) -> Any:
@@ -728,7 +739,7 @@ class Kernel:
             doc = build(meta, payload)
             self.permission.check(ctx, meta, "write", to_record(meta, doc), shared)
             await resolve_links(scope.tx, self.repository, self.registry, meta, doc)
-            controller = self.controller(meta, doc, ctx)
+            controller = self.controller(meta, doc, ctx, current)
             return await self._save(
                 scope,
                 ctx,
@@ -760,7 +771,7 @@ class Kernel:
                 )
             await ensure_not_linked(scope.tx, self.repository, self.registry, meta, current)
             doc = from_record(meta, current)
-            controller = self.controller(meta, doc, ctx)
+            controller = self.controller(meta, doc, ctx, current)
             await self._hooks(controller, "before_delete")
             if hard:
                 await self.repository.delete(
@@ -806,7 +817,7 @@ class Kernel:
                 )
             doc = from_record(meta, current)
             doc.docstatus = transition.target
-            controller = self.controller(meta, doc, ctx)
+            controller = self.controller(meta, doc, ctx, current)
             return await self._save(
                 scope,
                 ctx,

@@ -23,7 +23,7 @@ from framework_m_core.errors import FieldError
 
 from ..identity import IdentityService, User, api_key_json, auth_config, token_signer
 from ..identity.bootstrap import ensure_roles
-from ..identity.service import SYSTEM
+from ..identity.queries import SYSTEM
 
 T = TypeVar("T")
 Json = Annotated[bool, Parameter(name="--json", negative="")]

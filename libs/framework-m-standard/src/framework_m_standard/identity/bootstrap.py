@@ -13,6 +13,7 @@ from framework_m_core import DuplicateName, Kernel, SystemContext
 from framework_m_core.context import ADMIN_ROLE
 
 from .doctypes import Role
+from .queries import existing_roles
 
 
 async def ensure_roles(kernel: Kernel, names: Iterable[str]) -> list[str]:
@@ -22,14 +23,7 @@ async def ensure_roles(kernel: Kernel, names: Iterable[str]) -> list[str]:
     if not wanted:
         return []
     system = SystemContext("identity roles")
-    page = await kernel.list(
-        system,
-        Role,
-        filters=[["role_name", "in", sorted(wanted)]],
-        fields=["role_name"],
-        limit=kernel.max_limit,
-    )
-    missing = sorted(wanted - {row["role_name"] for row in page.items})
+    missing = sorted(wanted - await existing_roles(kernel, wanted))
     created = []
     for name in missing:
         try:

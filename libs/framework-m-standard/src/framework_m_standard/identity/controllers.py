@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import contextlib
 
-from framework_m_core import Controller, NotFound, PermissionDenied, SystemContext, ValidationError
+from framework_m_core import Controller, NotFound, PermissionDenied, ValidationError
 from framework_m_core.context import ADMIN_ROLE
 from framework_m_core.errors import FieldError
 
-from .doctypes import ApiKey, AuthSession, Role, User, UserPassword
+from .doctypes import ApiKey, AuthSession, User, UserPassword
+from .queries import SYSTEM, existing_roles, ids_where
 from .service import revoke_sessions
-
-SYSTEM = SystemContext("identity")
 
 
 class UserController(Controller[User]):
     async def validate(self) -> None:
-        await self._guard_changes()
+        self._guard_changes()
         await self._roles_exist()
 
-    async def _guard_changes(self) -> None:
+    def _guard_changes(self) -> None:
         """The email is the user's id (their document name), so it never changes; roles and the
         enabled flag are an Administrator's to change, even for someone granted write on a User."""
-        try:
-            stored: User = await self.kernel.get(SYSTEM, User, self.doc.id)
-        except NotFound:
+        stored = self.previous
+        if stored is None:
             return  # being created
         if self.doc.email != stored.email:
             raise ValidationError(
@@ -45,8 +43,9 @@ class UserController(Controller[User]):
 
     async def after_save(self) -> None:
         """A disabled user keeps no live session or refresh token, whoever disabled them."""
-        if not self.doc.enabled:
-            await revoke_sessions(self.kernel, self.doc.name or self.doc.email)
+        was_enabled = self.previous is not None and self.previous.enabled
+        if was_enabled and not self.doc.enabled:
+            await revoke_sessions(self.kernel, self.doc.user_id)
 
     async def _roles_exist(self) -> None:
         names = sorted(self.doc.role_names())
@@ -54,10 +53,7 @@ class UserController(Controller[User]):
             raise ValidationError("a role is listed twice", [FieldError(["roles"], "duplicate")])
         if not names:
             return
-        page = await self.kernel.list(
-            SYSTEM, Role, filters=[["role_name", "in", names]], fields=["role_name"], limit=1000
-        )
-        have = {row["role_name"] for row in page.items}
+        have = await existing_roles(self.kernel, names)
         unknown = [n for n in names if n not in have]
         if unknown:
             raise ValidationError(
@@ -67,19 +63,9 @@ class UserController(Controller[User]):
 
     async def after_delete(self) -> None:
         """A deleted user leaves no password, live session or usable key behind."""
-        user = self.doc.name or self.doc.email
+        user = self.doc.user_id
         with contextlib.suppress(NotFound):
             await self.kernel.delete(SYSTEM, UserPassword, user, hard=True)
         for doctype in (AuthSession, ApiKey):
-            while True:  # however many there are: each pass deletes a page
-                page = await self.kernel.list(
-                    SYSTEM,
-                    doctype,
-                    filters=[["user", "=", user]],
-                    fields=["id"],
-                    limit=self.kernel.max_limit,
-                )
-                for row in page.items:
-                    await self.kernel.delete(SYSTEM, doctype, row["id"], hard=True)
-                if not page.has_more:
-                    break
+            for doc_id in await ids_where(self.kernel, doctype, [["user", "=", user]]):
+                await self.kernel.delete(SYSTEM, doctype, doc_id, hard=True)

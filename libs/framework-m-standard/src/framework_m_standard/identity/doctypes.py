@@ -57,6 +57,11 @@ class User(DocType):
     def role_names(self) -> frozenset[str]:
         return frozenset(r.role for r in self.roles)
 
+    @property
+    def user_id(self) -> str:
+        """What documents record as ``owner`` and credentials point at (the name, once named)."""
+        return self.name or self.email
+
 
 class UserPassword(DocType):
     """The argon2 hash of a user's password, named after the user."""

@@ -17,7 +17,6 @@ from framework_m_core import (
     CallerContext,
     Kernel,
     NotFound,
-    SystemContext,
     Unauthenticated,
     ValidationError,
     VersionConflict,
@@ -28,9 +27,9 @@ from framework_m_core.errors import FieldError
 from .config import AuthConfig
 from .doctypes import ApiKey, AuthSession, User, UserPassword
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
+from .queries import SYSTEM, ids_where
 from .tokens import TokenSigner, digest, new_secret
 
-SYSTEM = SystemContext("identity")
 BAD_LOGIN = "invalid email or password"
 NO_SUCH_USER = "\u0000 no user"  # not a valid email, so never a user's name
 
@@ -64,7 +63,7 @@ class IssuedKey:
 
 
 def context_of(user: User) -> CallerContext:
-    return CallerContext(user=user.name or user.email, roles=user.role_names())
+    return CallerContext(user=user.user_id, roles=user.role_names())
 
 
 def _now() -> datetime:
@@ -122,7 +121,7 @@ class IdentityService:
             await self.revoke_sessions(user, keep=keep)
 
     async def _store_password(self, user: User, password: str) -> None:
-        key = user.name or user.email
+        key = user.user_id
         hashed = await asyncio.to_thread(hash_password, password)
         async with self.kernel.transaction():
             try:
@@ -170,7 +169,7 @@ class IdentityService:
         # number of queries does not tell which emails have accounts.
         try:
             stored = await self.kernel.get(
-                SYSTEM, UserPassword, (user.name or user.email) if user else NO_SUCH_USER
+                SYSTEM, UserPassword, user.user_id if user else NO_SUCH_USER
             )
         except NotFound:
             stored = None
@@ -229,7 +228,7 @@ class IdentityService:
             SYSTEM,
             AuthSession,
             {
-                "user": user.name or user.email,
+                "user": user.user_id,
                 "kind": kind,
                 "token_digest": digest(token),
                 "expires_at": _now() + timedelta(seconds=ttl),
@@ -266,7 +265,7 @@ class IdentityService:
             return
 
     async def revoke_sessions(self, user: User, *, keep: str | None = None) -> int:
-        return await revoke_sessions(self.kernel, user.name or user.email, keep=keep)
+        return await revoke_sessions(self.kernel, user.user_id, keep=keep)
 
     # API keys --------------------------------------------------------------------------------
 
@@ -285,7 +284,7 @@ class IdentityService:
             ApiKey,
             {
                 "key": new_secret()[:20],
-                "user": user.name or user.email,
+                "user": user.user_id,
                 "label": label,
                 "secret_digest": digest(secret),
                 "expires_at": (
@@ -337,21 +336,11 @@ class IdentityService:
 
 async def revoke_sessions(kernel: Kernel, user: str, *, keep: str | None = None) -> int:
     """End every live session and refresh token of ``user`` (but ``keep``), however many."""
-    revoked = 0
-    while True:
-        page = await kernel.list(
-            SYSTEM,
-            AuthSession,
-            filters=[["user", "=", user], ["revoked", "=", False]],
-            fields=["id"],
-            limit=kernel.max_limit,
-        )
-        ids = [row["id"] for row in page.items if str(row["id"]) != keep]
-        for session_id in ids:
-            await kernel.update(SYSTEM, AuthSession, session_id, {"revoked": True})
-        revoked += len(ids)
-        if not page.has_more or not ids:
-            return revoked
+    live = await ids_where(kernel, AuthSession, [["user", "=", user], ["revoked", "=", False]])
+    ids = [session_id for session_id in live if str(session_id) != keep]
+    for session_id in ids:
+        await kernel.update(SYSTEM, AuthSession, session_id, {"revoked": True})
+    return len(ids)
 
 
 def api_key_json(key: ApiKey) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
@@ -125,10 +126,7 @@ class SessionCookie:
                     "missing or wrong X-CSRF-Token header for a cookie session",
                     details={"reason": "csrf"},
                 )
-        ctx = context_of(user)
-        return CallerContext(
-            user=ctx.user, roles=ctx.roles, attributes={"session": str(session.id)}
-        )
+        return replace(context_of(user), attributes={"session": str(session.id)})
 
 
 class UnsupportedScheme:

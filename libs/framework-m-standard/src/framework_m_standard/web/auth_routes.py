@@ -64,7 +64,7 @@ def _signed_in(request: Request[Any, Any, Any]) -> CallerContext:
 
 def _me(user: User, auth: str) -> dict[str, Any]:
     return {
-        "user": user.name,
+        "user": user.user_id,
         "email": user.email,
         "full_name": user.full_name,
         "roles": sorted(user.role_names()),
@@ -198,7 +198,7 @@ async def change_password(request: Request[Any, Any, Any], data: PasswordBody) -
     limiter.succeeded(ctx.user, _address(request))
     session = ctx.attributes.get("session")
     await service.set_password(
-        user.name or user.email,
+        user.user_id,
         data.new_password,
         keep=session if isinstance(session, str) else None,
     )

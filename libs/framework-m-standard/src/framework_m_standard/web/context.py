@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Request
@@ -16,16 +17,7 @@ def caller(request: Request[Any, Any, Any]) -> CallerContext:
     """Who is asking, as set by the authentication middleware (a Guest when nobody signed in)."""
     user = request.scope.get("user")
     ctx = user if isinstance(user, CallerContext) else CallerContext.guest()
-    return CallerContext(
-        user=ctx.user,
-        roles=ctx.roles,
-        teams=ctx.teams,
-        tenant=ctx.tenant,
-        locale=ctx.locale,
-        request_id=request_id(request),
-        attributes=ctx.attributes,
-        is_system=False,
-    )
+    return replace(ctx, request_id=request_id(request), is_system=False)
 
 
 def runtime(request: Request[Any, Any, Any]) -> Runtime:
