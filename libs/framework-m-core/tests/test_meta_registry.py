@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import pytest
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field, field_serializer
 
 from framework_m_core import (
     App,
@@ -98,6 +98,75 @@ def test_fields_are_classified() -> None:
     assert meta.options.indexes == (("i",), ("s", "b"))
     assert set(meta.children) == {"lines"}
     assert meta.fields["version"].standard
+
+
+class Plain(DocType):
+    title: str
+    amount: Decimal = Decimal(0)
+    kind: Literal["a", "b"] = "a"
+    lines: list[Line] = []
+    extra: dict[str, Any] = {}
+
+
+class WithExcluded(DocType):
+    title: str
+    secret: str = Field(default="", exclude=True)
+
+
+class WithFieldSerializer(DocType):
+    title: str
+
+    @field_serializer("title")
+    def _upper(self, value: str) -> str:
+        return value.upper()
+
+
+class WithAnnotatedSerializer(DocType):
+    title: Annotated[str, PlainSerializer(lambda v: v.upper())] = ""
+
+
+class Shouting(BaseModel):
+    text: str
+
+    @field_serializer("text")
+    def _upper(self, value: str) -> str:
+        return value.upper()
+
+
+class WithSerializedJson(DocType):
+    note: Shouting | None = None
+
+
+class InfNanAsConstants(DocType):
+    model_config = ConfigDict(ser_json_inf_nan="constants")
+    ratio: float = 0.0
+
+
+class ComputedLine(ChildDocType):
+    qty: int = 1
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def double(self) -> int:
+        return 2 * self.qty
+
+
+class WithComputedChild(DocType):
+    lines: list[ComputedLine] = []
+
+
+def test_serves_records_only_when_records_encode_like_documents() -> None:
+    assert DocTypeMeta.of(Plain).serves_records
+    for model in (
+        Everything,  # a computed field
+        WithExcluded,
+        WithFieldSerializer,
+        WithAnnotatedSerializer,
+        WithSerializedJson,
+        InfNanAsConstants,
+        WithComputedChild,
+    ):
+        assert not DocTypeMeta.of(model).serves_records, model.__name__
 
 
 @pytest.mark.parametrize(

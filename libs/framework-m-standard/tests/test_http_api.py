@@ -17,7 +17,7 @@ APP_MODULE = textwrap.dedent("""
     from typing import Annotated
     from uuid import UUID
 
-    from pydantic import Field
+    from pydantic import Field, computed_field
 
     from framework_m import App, ChildDocType, Controller, DocType, Link, PermissionRule, rpc, whitelist
 
@@ -53,6 +53,20 @@ APP_MODULE = textwrap.dedent("""
             ]
 
 
+    class Memo(DocType):
+        text: str
+        internal: str = Field(default="", exclude=True)
+
+        @computed_field
+        @property
+        def length(self) -> int:
+            return len(self.text)
+
+        class Meta:
+            api_resource = True
+            permissions = {"Manager": ["read", "write", "create", "delete"]}
+
+
     class OrderController(Controller[Order]):
         def validate(self) -> None:
             self.doc.total = sum((line.qty * line.rate for line in self.doc.lines), Decimal(0))
@@ -67,7 +81,7 @@ APP_MODULE = textwrap.dedent("""
         return word
 
 
-    app = App(name="orders", doctypes=[Client, Order], controllers={"Order": OrderController}, rpc=[ping])
+    app = App(name="orders", doctypes=[Client, Order, Memo], controllers={"Order": OrderController}, rpc=[ping])
 """)
 
 
@@ -265,3 +279,32 @@ def test_field_selection_gives_the_same_json_forms_as_documents(server: str) -> 
         ).json()["items"][0]
     assert set(picked) == {"id", "total", "creation"}
     assert {k: full[k] for k in picked} == picked
+
+
+def test_listed_items_are_exactly_what_get_returns(server: str) -> None:
+    """Lists serve stored records straight to the encoder when that gives the same JSON (Order), and
+    documents when the model reshapes its JSON (Memo: a computed field and an excluded one)."""
+    with httpx.Client(base_url=server, timeout=10, headers=MANAGER) as http:
+        client = http.post("/api/v1/Client", json={"client_name": "Same JSON"}).json()
+        http.post(
+            "/api/v1/Order",
+            json={"client": client["id"], "lines": [{"item": "bolt", "qty": 2, "rate": "0.25"}]},
+        ).raise_for_status()
+        http.post("/api/v1/Memo", json={"text": "hello", "internal": "hidden"}).raise_for_status()
+        for doctype in ("Order", "Memo"):
+            listed = http.get(f"/api/v1/{doctype}", params={"limit": 5}).json()["items"]
+            assert listed
+            for item in listed:
+                assert http.get(f"/api/v1/{doctype}/{item['id']}").json() == item
+        memo = http.get("/api/v1/Memo").json()["items"][0]
+        probes = [
+            http.get("/api/v1/Memo", params={"fields": "text,internal"}),
+            http.get("/api/v1/Memo", params={"filters": '{"internal": "hidden"}'}),
+            http.get("/api/v1/Memo", params={"order_by": "internal desc"}),
+        ]
+    assert memo["length"] == 5
+    assert "internal" not in memo
+    # A field the documents never show cannot be selected, filtered or sorted on either.
+    for probe in probes:
+        assert probe.status_code == 400, probe.text
+        assert probe.json()["errors"][0]["type"] == "hidden_field"

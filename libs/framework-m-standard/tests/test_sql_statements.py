@@ -23,6 +23,8 @@ from framework_m_core import (
     PermissionRule,
 )
 from framework_m_core.testing import AdapterProvider
+from framework_m_standard.sql import SqlRepository
+from framework_m_standard.sql import repository as repository_module
 from framework_m_standard.sql.testing import SqlKernel, StatementLog, open_kernel, statements
 
 pytestmark = pytest.mark.anyio
@@ -201,3 +203,65 @@ async def test_row_level_security_costs_the_same_for_any_rows_rules_teams_and_sh
                 assert page.total == len(expected[label])
                 assert all(len(t.steps) == 2 and len(t.tags) == 1 for t in page.items)
         assert len(set(counts.values())) == 1, counts
+
+
+def _list_statements(env: SqlKernel) -> list[Any]:
+    repository = env.kernel.repository
+    assert isinstance(repository, SqlRepository)
+    return [stmt for key, stmt in repository._statements.items() if key[0] in ("list", "count")]
+
+
+async def test_lists_of_one_shape_share_one_statement_whatever_their_values(
+    sql_provider: AdapterProvider,
+) -> None:
+    """Values, list lengths, limits and offsets are parameters; only the query's shape builds SQL."""
+    async with open_kernel(sql_provider, [APP]) as env:
+        await env.kernel.insert_many(ADMIN, Ticket, [_ticket(f"t{i}", ANN) for i in range(6)])
+        shapes = [
+            {"filters": [["subject", "=", "t1"]], "with_total": True},
+            {"filters": [["subject", "in", ["t1", "t2"]]]},
+            {"filters": [["subject", "like", "t%"], ["assigned_to", "!=", "x"]]},
+        ]
+        for options in shapes:
+            await env.kernel.list(ADMIN, Ticket, **options)  # type: ignore[arg-type]
+        built = _list_statements(env)
+        assert len(built) == 4  # three list shapes and one count
+        again = [
+            await env.kernel.list(
+                ADMIN, Ticket, filters=[["subject", "=", "t4"]], with_total=True, limit=2, offset=0
+            ),
+            await env.kernel.list(ADMIN, Ticket, filters=[["subject", "in", ["t3", "t4", "t5"]]]),
+            await env.kernel.list(
+                ADMIN,
+                Ticket,
+                filters=[["subject", "like", "t_"], ["assigned_to", "!=", "y"]],
+                limit=3,
+                offset=2,
+            ),
+        ]
+        assert _list_statements(env) == built  # nothing new was built
+        assert [t.subject for t in again[0].items] == ["t4"]
+        assert again[0].total == 1
+        assert sorted(t.subject for t in again[1].items) == ["t3", "t4", "t5"]
+        assert len(again[2].items) == 3
+        assert again[2].has_more is True
+        # An empty IN list is a different shape (it compiles to FALSE): still right, not reused.
+        empty = await env.kernel.list(ADMIN, Ticket, filters=[["subject", "in", []]])
+        assert empty.items == []
+
+
+async def test_the_statement_cache_is_bounded(
+    sql_provider: AdapterProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository_module, "STATEMENT_CACHE_SIZE", 4)
+    async with open_kernel(sql_provider, [APP]) as env:
+        await env.kernel.insert_many(ADMIN, Ticket, [_ticket(f"t{i}", ANN) for i in range(3)])
+        # Ten different shapes: one to nine conditions on subject.
+        for n in range(1, 11):
+            page = await env.kernel.list(
+                ADMIN, Ticket, filters=[["subject", "!=", f"x{i}"] for i in range(n)]
+            )
+            assert len(page.items) == 3
+        repository = env.kernel.repository
+        assert isinstance(repository, SqlRepository)
+        assert len(repository._statements) <= 4

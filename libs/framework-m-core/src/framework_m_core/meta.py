@@ -204,6 +204,15 @@ def describe_field(name: str, info: FieldInfo, *, standard: bool = False) -> Fie
     )
 
 
+def _custom_serialization(schema: Any) -> bool:
+    """Whether a pydantic core schema serializes anything its own way (a serializer anywhere in it)."""
+    if isinstance(schema, dict):
+        return "serialization" in schema or any(_custom_serialization(v) for v in schema.values())
+    if isinstance(schema, list | tuple):
+        return any(_custom_serialization(v) for v in schema)
+    return False
+
+
 def read_options(model: type[BaseModel]) -> MetaOptions:
     """Collect the public attributes of ``model.Meta`` (inherited Meta classes count) and validate them."""
     raw: dict[str, Any] = {}
@@ -288,6 +297,27 @@ class DocTypeMeta:
                 )
         if opts.is_submittable and opts.is_child:
             raise ConfigurationError(f"{self.name}: a child DocType cannot be submittable")
+
+    @cached_property
+    def hidden_fields(self) -> frozenset[str]:
+        """Stored fields the model leaves out of its JSON (``Field(exclude=True)``)."""
+        return frozenset(n for n, info in self.model.model_fields.items() if info.exclude)
+
+    @cached_property
+    def serves_records(self) -> bool:
+        """Whether a stored record encodes to the same JSON as the document rebuilt from it.
+
+        True unless the model changes its serialized form (computed or excluded fields, custom
+        serializers, non-default special-float output); readers that only encode documents may then
+        skip building them, which is most of the cost of serving a page."""
+        model = self.model
+        if self.computed or model.model_config.get("ser_json_inf_nan", "null") != "null":
+            return False
+        if self.hidden_fields:
+            return False
+        if any(not child.serves_records for child in self.children.values()):
+            return False
+        return not _custom_serialization(model.__pydantic_core_schema__)
 
     @cached_property
     def data_fields(self) -> tuple[FieldSpec, ...]:

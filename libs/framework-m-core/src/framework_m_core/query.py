@@ -125,6 +125,12 @@ class Query:
 
 def _queryable(meta: DocTypeMeta, name: str, loc: list[str | int]) -> FieldSpec:
     spec = meta.fields.get(name)
+    if name in meta.hidden_fields:
+        # What documents never show must not be selected, filtered or sorted on either.
+        raise QueryError(
+            f"field {name!r} of {meta.name} is not served",
+            [FieldError(loc, f"field {name!r} is not served", "hidden_field")],
+        )
     if spec is None or spec.kind == "table":
         known = ", ".join(sorted(f for f, s in meta.fields.items() if s.kind != "table"))
         raise QueryError(
@@ -370,7 +376,7 @@ def parse_fields(meta: DocTypeMeta, raw: str | Sequence[str] | None) -> tuple[st
         raw = [str(f).strip() for f in decoded]
     selected: list[str] = ["id"]
     for i, name in enumerate(raw):
-        if name not in meta.fields:
+        if name not in meta.fields or name in meta.hidden_fields:
             _queryable(meta, name, ["fields", i])
         if name not in selected:
             selected.append(name)

@@ -56,6 +56,8 @@ from .records import build, from_record, to_record, validation_error
 from .scope import Scope, TransactionScopes
 
 D = TypeVar("D", bound=DocType)
+UNVERSIONED_UPDATE_ATTEMPTS = 3
+"""How often an update sent without a version is tried when concurrent writers keep winning."""
 _Staged = tuple[Any, Controller[Any], Mapping[UUID, Record]]
 
 
@@ -600,8 +602,13 @@ class Kernel:
         offset: int = 0,
         fields: str | Sequence[str] | None = None,
         with_total: bool = False,
+        records: bool = False,
     ) -> Page[Any]:
-        """List readable documents. Filters accept the Frappe wire formats; RLS is added as a filter."""
+        """List readable documents. Filters accept the Frappe wire formats; RLS is added as a filter.
+
+        Items are DocType instances, or the stored records (plain dicts) when ``fields`` selects
+        columns or ``records`` is true: a caller that only encodes them skips rebuilding each
+        document (see ``DocTypeMeta.serves_records`` for when that gives the same JSON)."""
         meta = self.meta(doctype)
         query = build_query(
             meta,
@@ -612,10 +619,16 @@ class Kernel:
             fields=fields,
             max_limit=self.max_limit,
         )
-        return await self.query(ctx, meta, query, with_total=with_total)
+        return await self.query(ctx, meta, query, with_total=with_total, records=records)
 
     async def query(
-        self, ctx: CallerContext, meta: DocTypeMeta, query: Query, *, with_total: bool = False
+        self,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        query: Query,
+        *,
+        with_total: bool = False,
+        records: bool = False,
     ) -> Page[Any]:
         """List with an already validated Query (what ``list`` builds)."""
         async with self.scopes.open(readonly=True) as scope:
@@ -634,7 +647,8 @@ class Kernel:
             )
         has_more = len(rows) > query.limit
         rows = rows[: query.limit]
-        items = rows if query.fields is not None else [from_record(meta, r) for r in rows]
+        plain = records or query.fields is not None
+        items = rows if plain else [from_record(meta, r) for r in rows]
         return Page(
             items=items, limit=query.limit, offset=query.offset, has_more=has_more, total=total
         )
@@ -722,8 +736,30 @@ class Kernel:
     ) -> Any:
         """Merge ``changes`` into a draft (or replace all its fields with ``replace``).
 
-        ``version`` is the version the caller edited; a stale one raises VersionConflict."""
+        ``version`` is the version the caller edited; a stale one raises VersionConflict. Without
+        one the caller asked for last-writer-wins, so a write that loses a race with another is
+        applied again on top of the newer version (a few times at most) instead of failing; not
+        inside a larger operation, whose other writes would be repeated."""
         meta = self.meta(doctype)
+        retry = version is None and not self.scopes.active
+        attempts = UNVERSIONED_UPDATE_ATTEMPTS if retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._update(ctx, meta, key, changes, version, replace)
+            except VersionConflict:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    async def _update(
+        self,
+        ctx: CallerContext,
+        meta: DocTypeMeta,
+        key: UUID | str,
+        changes: Mapping[str, Any] | BaseModel,
+        version: int | None,
+        replace: bool,
+    ) -> Any:
         async with self.scopes.open() as scope:
             current, shared = await self._load_for(scope, ctx, meta, key, "write", version)
             if current["docstatus"] != DocStatus.DRAFT:

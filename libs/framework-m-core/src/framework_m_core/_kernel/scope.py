@@ -36,6 +36,11 @@ class TransactionScopes:
             f"framework_m_scope_{id(self)}", default=None
         )
 
+    @property
+    def active(self) -> bool:
+        """Whether a Kernel operation is already under way here (a new one would join it)."""
+        return self._current.get() is not None
+
     @asynccontextmanager
     async def open(self, *, readonly: bool = False) -> AsyncIterator[Scope]:
         """Join the current operation's transaction, or open one (``readonly`` for pure reads)."""

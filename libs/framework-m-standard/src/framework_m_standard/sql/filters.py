@@ -3,11 +3,15 @@
 Semantics are the core's (see ``framework_m_core.query``): negative operators match NULLs, ``like`` is
 case-sensitive (SQLite runs it as GLOB), NULLs sort first ascending and last descending. Decimals are text
 on SQLite, so they are compared and sorted through ``CAST(... AS REAL)`` there.
+
+A filter compiles to a clause whose parameters are named by position (``f0``, ``f1``, ...), and
+``filter_shape`` says which filters compile alike: a repository builds a statement once per shape and
+afterwards only pulls the values out with ``filter_params``. Both walk the filter in the same order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +22,10 @@ from framework_m_core.query import And, Condition, Filter, Or, OrderBy
 
 from .types import ExactDecimal
 
+_ONE_VALUE = frozenset({"=", "!=", "<", "<=", ">", ">="})
+_LISTS = frozenset({"in", "not_in"})
+_PATTERNS = frozenset({"like", "not_like"})
+
 
 def _operand(table: sa.Table, name: str, dialect: str) -> ColumnElement[Any]:
     column = table.c[name]
@@ -26,13 +34,16 @@ def _operand(table: sa.Table, name: str, dialect: str) -> ColumnElement[Any]:
     return column
 
 
-def _bind(operand: ColumnElement[Any], value: Any, dialect: str) -> sa.BindParameter[Any]:
-    """Always a bound parameter typed like the column (SQLAlchemy would refuse ``col < True``)."""
-    if dialect == "sqlite" and isinstance(value, Decimal):
-        value = float(value)
+def _bind_type(operand: ColumnElement[Any]) -> Any:
     # Text columns carry their collation; the parameter must not (PostgreSQL would read "$1 COLLATE").
-    bind_type = sa.String() if isinstance(operand.type, sa.String) else operand.type
-    return sa.bindparam(None, value, type_=bind_type)
+    return sa.String() if isinstance(operand.type, sa.String) else operand.type
+
+
+def _value(value: Any, dialect: str) -> Any:
+    """SQLite compares the REAL cast of a decimal column, so its operands are floats too."""
+    if dialect == "sqlite" and isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 def glob_pattern(like: str) -> str:
@@ -54,54 +65,111 @@ def glob_pattern(like: str) -> str:
     return "".join(out)
 
 
-def _like(column: ColumnElement[Any], pattern: str, dialect: str) -> ColumnElement[bool]:
+def filter_shape(flt: Filter | None) -> Hashable:
+    """What decides the SQL text of a filter: fields, operators, nesting and empty lists, not values."""
+    if flt is None:
+        return None
+    if isinstance(flt, Condition):
+        return (flt.field, flt.op, bool(flt.value) if flt.op in _LISTS else None)
+    return (type(flt).__name__, *(filter_shape(item) for item in flt.items))
+
+
+def filter_params(flt: Filter | None, dialect: str) -> dict[str, Any]:
+    """The values of ``flt`` under the names its compiled clause uses."""
+    values: list[Any] = []
+    _collect(flt, dialect, values)
+    return {f"f{i}": value for i, value in enumerate(values)}
+
+
+def _collect(flt: Filter | None, dialect: str, out: list[Any]) -> None:
+    if flt is None:
+        return
+    if not isinstance(flt, Condition):
+        for item in flt.items:
+            _collect(item, dialect, out)
+        return
+    op, value = flt.op, flt.value
+    if op in _ONE_VALUE:
+        out.append(_value(value, dialect))
+    elif op in _LISTS:
+        if value:
+            out.append([_value(v, dialect) for v in value])
+    elif op in _PATTERNS:
+        out.append(glob_pattern(value) if dialect == "sqlite" else value)
+    elif op == "between":
+        out.extend(_value(v, dialect) for v in value)
+
+
+class _Names:
+    """Hands out parameter names in the order ``_collect`` emits values."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def bind(
+        self, operand: ColumnElement[Any], *, expanding: bool = False
+    ) -> sa.BindParameter[Any]:
+        name = f"f{self.count}"
+        self.count += 1
+        return sa.bindparam(name, type_=_bind_type(operand), expanding=expanding)
+
+
+def _like(column: ColumnElement[Any], pattern: Any, dialect: str) -> ColumnElement[bool]:
     if dialect == "sqlite":
-        return column.op("GLOB", is_comparison=True)(glob_pattern(pattern))
+        return column.op("GLOB", is_comparison=True)(pattern)
     return column.like(pattern, escape="\\")
 
 
-def _condition(table: sa.Table, cond: Condition, dialect: str) -> ColumnElement[bool]:
+def _condition(
+    table: sa.Table, cond: Condition, dialect: str, names: _Names
+) -> ColumnElement[bool]:
     column = table.c[cond.field]
     operand = _operand(table, cond.field, dialect)
-    op, value = cond.op, cond.value
+    op = cond.op
     if op == "is_set":
         return column.is_not(None)
     if op == "is_not_set":
         return column.is_(None)
     if op == "=":
-        return operand == _bind(operand, value, dialect)
+        return operand == names.bind(operand)
     if op == "!=":
-        return sa.or_(operand != _bind(operand, value, dialect), column.is_(None))
+        return sa.or_(operand != names.bind(operand), column.is_(None))
     if op == "<":
-        return operand < _bind(operand, value, dialect)
+        return operand < names.bind(operand)
     if op == "<=":
-        return operand <= _bind(operand, value, dialect)
+        return operand <= names.bind(operand)
     if op == ">":
-        return operand > _bind(operand, value, dialect)
+        return operand > names.bind(operand)
     if op == ">=":
-        return operand >= _bind(operand, value, dialect)
+        return operand >= names.bind(operand)
     if op == "in":
-        return operand.in_([_bind(operand, v, dialect) for v in value]) if value else sa.false()
+        return operand.in_(names.bind(operand, expanding=True)) if cond.value else sa.false()
     if op == "not_in":
-        if not value:
+        if not cond.value:
             return sa.true()
-        return sa.or_(operand.not_in([_bind(operand, v, dialect) for v in value]), column.is_(None))
+        return sa.or_(operand.not_in(names.bind(operand, expanding=True)), column.is_(None))
     if op == "like":
-        return _like(column, value, dialect)
+        return _like(column, names.bind(column), dialect)
     if op == "not_like":
-        return sa.or_(sa.not_(_like(column, value, dialect)), column.is_(None))
+        return sa.or_(sa.not_(_like(column, names.bind(column), dialect)), column.is_(None))
     if op == "between":
-        low, high = value
-        return operand.between(_bind(operand, low, dialect), _bind(operand, high, dialect))
+        return operand.between(names.bind(operand), names.bind(operand))
     raise ValueError(f"unknown operator {op!r}")
 
 
 def compile_filter(table: sa.Table, flt: Filter | None, dialect: str) -> ColumnElement[bool] | None:
+    """The WHERE clause of ``flt``, its values left as parameters for ``filter_params`` to fill."""
+    return _compile(table, flt, dialect, _Names())
+
+
+def _compile(
+    table: sa.Table, flt: Filter | None, dialect: str, names: _Names
+) -> ColumnElement[bool] | None:
     if flt is None:
         return None
     if isinstance(flt, Condition):
-        return _condition(table, flt, dialect)
-    parts = [p for p in (compile_filter(table, f, dialect) for f in flt.items) if p is not None]
+        return _condition(table, flt, dialect, names)
+    parts = [p for p in (_compile(table, f, dialect, names) for f in flt.items) if p is not None]
     if isinstance(flt, And):
         return sa.and_(*parts)
     if isinstance(flt, Or):

@@ -31,8 +31,11 @@ def _json(doc: BaseModel) -> dict[str, Any]:
     return doc.model_dump(mode="json")
 
 
-def _page(page: Page[Any]) -> dict[str, Any]:
-    items = [_json(d) if isinstance(d, BaseModel) else _plain(d) for d in page.items]
+def _page(page: Page[Any], meta: DocTypeMeta | None = None) -> dict[str, Any]:
+    if meta is not None and meta.serves_records:
+        items: list[Any] = page.items  # records encode to the documents' JSON: no rebuilding
+    else:
+        items = [_json(d) if isinstance(d, BaseModel) else _plain(d) for d in page.items]
     body: dict[str, Any] = {
         "items": items,
         "limit": page.limit,
@@ -113,8 +116,9 @@ def document_routes(meta: DocTypeMeta) -> list[HTTPRouteHandler]:
             limit=limit,
             offset=offset,
             with_total=with_total,
+            records=meta.serves_records,
         )
-        return _page(page)
+        return _page(page, meta)
 
     async def create_document(request: Request[Any, Any, Any], data: Any) -> Any:
         doc = await kernel(request).create(caller(request), name, _object(data))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from pydantic_core import to_jsonable_python
 
 from ...doctype import DocStatus
 from ...errors import NotFound, ValidationError
@@ -22,6 +23,7 @@ __all__ = [
     "test_get_unknown_is_not_found",
     "test_large_values_roundtrip",
     "test_list_returns_what_get_returns",
+    "test_listed_records_encode_like_their_documents",
     "test_none_values_roundtrip",
     "test_replace_resets_unspecified_fields",
     "test_unicode_roundtrips_exactly",
@@ -240,3 +242,29 @@ async def test_list_returns_what_get_returns(kit: KitEnv) -> None:
     assert page.items == [created]
     with pytest.raises(ValidationError):
         await kit.kernel.create(kit.admin, KitRecord, {"title": "x", "kind": "z"})
+
+
+@pytest.mark.anyio
+async def test_listed_records_encode_like_their_documents(kit: KitEnv) -> None:
+    """``list(records=True)`` hands out stored records for callers that only encode them (the HTTP
+    API does): as JSON they must be exactly the documents, children and every field kind included."""
+    await kit.kernel.create(kit.admin, KitRecord, EVERY_KIND)
+    await kit.kernel.create(kit.admin, KitRecord, {"title": "nulls"})
+    customer = await kit.kernel.create(kit.admin, KitCustomer, {"customer_name": "Encoders Ltd"})
+    await kit.kernel.create(
+        kit.admin,
+        KitInvoice,
+        {
+            "customer": customer.id,
+            "lines": [{"item": "a", "qty": 2, "rate": "1.25"}, {"item": "b", "note": "ß"}],
+            "taxes": [{"account": "VAT", "rate": "0.19"}],
+        },
+    )
+    for doctype in (KitRecord, KitInvoice):
+        assert kit.kernel.meta(doctype).serves_records
+        documents = await kit.kernel.list(kit.admin, doctype, order_by="creation")
+        records = await kit.kernel.list(kit.admin, doctype, order_by="creation", records=True)
+        assert all(isinstance(r, dict) for r in records.items)
+        assert [to_jsonable_python(r) for r in records.items] == [
+            d.model_dump(mode="json") for d in documents.items
+        ]
