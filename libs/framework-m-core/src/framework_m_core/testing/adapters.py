@@ -27,6 +27,7 @@ CAPABILITIES: Mapping[str, str] = {
     "unique_together": "Meta.unique_together is enforced by the store",
     "hard_delete": "records can be removed for good",
     "large_values": "text fields of several megabytes round-trip",
+    "microsecond_datetimes": "datetimes keep their microseconds (the other kit tests use milliseconds)",
     "event_bus": "the set includes an EventBus to check",
     "cache": "the set includes a Cache to check",
 }

@@ -1,0 +1,81 @@
+"""MongoDB configuration: ``[mongo]`` in framework_config.toml or ``FRAMEWORK_M_MONGO_URL``.
+
+```toml
+[mongo]
+url = "mongodb://127.0.0.1:27017/?replicaSet=rs0"   # required; the environment variable wins
+database = "crm"            # default: the database named in the URL's path, else "framework_m"
+validators = true           # a $jsonSchema validator per collection, derived from the DocType
+timeout_ms = 10000          # server selection and connection timeout
+single_writer = false       # see below
+```
+
+``single_writer`` is for servers whose transactions conflict on the whole database rather than per
+document (mongoeco, the test server): write transactions of this process then run one at a time
+and naming series are counted inside them. Real MongoDB needs neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pymongo.uri_parser import parse_uri
+
+from framework_m_core.composition import Settings
+from framework_m_core.errors import ConfigurationError
+
+ENV_URL = "FRAMEWORK_M_MONGO_URL"
+DEFAULT_DATABASE = "framework_m"
+
+
+class MongoConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str = Field(min_length=1)
+    database: str = Field(default="", pattern=r"^[^/\\. \"$]*$", max_length=63)
+    validators: bool = True
+    timeout_ms: int = Field(default=10_000, ge=100)
+    single_writer: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _parse(cls, url: str) -> str:
+        try:
+            parse_uri(url)
+        except Exception as exc:  # pymongo raises InvalidURI, ConfigurationError or ValueError
+            raise ValueError(f"not a MongoDB connection string: {exc}") from None
+        return url
+
+    @property
+    def database_name(self) -> str:
+        return self.database or parse_uri(self.url).get("database") or DEFAULT_DATABASE
+
+
+def mongo_config(settings: Settings) -> MongoConfig:
+    """Read ``[mongo]``; a missing URL or a bad value is a ConfigurationError saying where to fix it."""
+    section: dict[str, Any] = settings.section("mongo")
+    env_url = (settings.model_extra or {}).get("mongo_url")
+    if env_url:
+        section["url"] = env_url
+    if not section.get("url"):
+        raise ConfigurationError(
+            "framework-mx-mongo is installed but no MongoDB is configured: set "
+            f"{ENV_URL} or url under [mongo] in framework_config.toml (or uninstall the package "
+            "to go back to the SQL adapters)"
+        )
+    if env_url:
+        try:
+            return MongoConfig.model_validate(section)
+        except Exception as exc:
+            raise ConfigurationError(f"{ENV_URL}: {exc}") from None
+    return settings.parse_section("mongo", MongoConfig, section)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and ``m info``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
