@@ -6,9 +6,9 @@ import pytest
 
 from framework_m_core.testing import AdapterProvider
 from framework_m_core.testing.suite import *  # noqa: F403
-from framework_mx_mongo.testing import MongoProvider, MongoTarget
+from framework_mx_mongo.testing import MongoProvider
 
 
 @pytest.fixture
-def framework_m_adapters(mongo_target: MongoTarget) -> AdapterProvider:
-    return MongoProvider(mongo_target.url, single_writer=mongo_target.single_writer)
+def framework_m_adapters(mongo_url: str) -> AdapterProvider:
+    return MongoProvider(mongo_url)

@@ -7,63 +7,29 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 from bson.decimal128 import Decimal128
 from pymongo import MongoClient
 
 from framework_m_standard.web.testing import ServerProcess, free_port
-from framework_mx_mongo.testing import MongoTarget, unique_database, with_database
+from framework_mx_mongo.testing import unique_database, with_database
 
-ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("framework-m-core", "framework-m-standard", "framework-m", "framework-m-crm")
+from .conftest import ROOT, Venv, fresh_venv, run
+
 PASSWORD = "demo-password"
 
 
-def _uv() -> str:
-    uv = shutil.which("uv")
-    if uv is None:
-        pytest.fail("uv is needed to build the wheels (scripts/test installs it)")
-    return uv
-
-
-def _run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        [str(c) for c in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheels")
-    uv = _uv()
-    for package in PACKAGES:
-        _run(uv, "build", "-q", "--wheel", "--package", package, "--out-dir", out)
-    _run(uv, "build", "-q", "--wheel", "--out-dir", out, ROOT / "libs" / "framework-mx-mongo")
-    return out
-
-
 @contextmanager
-def demo_server(venv: Path, project: Path, env: dict[str, str]) -> Iterator[str]:
+def demo_server(venv: Venv, project: Path, env: dict[str, str]) -> Iterator[str]:
     """``scripts/demo.py`` run by the environment's own interpreter (users, seed data, m start)."""
     port = free_port()
     command = [
-        str(venv / "bin" / "python"),
+        str(venv.python),
         str(ROOT / "scripts" / "demo.py"),
         *("--project", str(project), "--port", str(port)),
     ]
@@ -136,16 +102,12 @@ def journey(base: str) -> str:
 
 
 def test_installing_framework_mx_mongo_moves_the_demo_to_mongodb(
-    wheels: Path, mongo_target: MongoTarget, tmp_path: Path
+    wheels: Path, mongo_url: str, tmp_path: Path
 ) -> None:
-    uv = _uv()
-    venv = tmp_path / "venv"
-    _run(uv, "venv", "-q", "-p", "3.11", venv)
-    python = venv / "bin" / "python"
-    _run(uv, "pip", "install", "-q", "-p", python, "--find-links", wheels, "framework-m-crm")
+    venv = fresh_venv(tmp_path / "venv", wheels, "framework-m-crm")
     project = tmp_path / "project"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEWORK_M_")}
-    env["VIRTUAL_ENV"] = str(venv)
+    env["VIRTUAL_ENV"] = str(venv.path)
 
     with demo_server(venv, project, env) as base:
         on_sqlite = journey(base)
@@ -155,14 +117,11 @@ def test_installing_framework_mx_mongo_moves_the_demo_to_mongodb(
             "SELECT count(*) FROM sales_invoice WHERE name = ?", (on_sqlite,)
         ).fetchone() == (1,)
 
-    _run(uv, "pip", "install", "-q", "-p", python, "--find-links", wheels, "framework-mx-mongo")
+    venv.install("framework-mx-mongo")
     name = unique_database("fm_swap")
-    url = with_database(mongo_target.url, name)
-    config = project / "framework_config.toml"
-    if mongo_target.single_writer:
-        config.write_text(config.read_text() + "\n[mongo]\nsingle_writer = true\n")
+    url = with_database(mongo_url, name)
     env["FRAMEWORK_M_MONGO_URL"] = url
-    info = _run(venv / "bin" / "m", "info", cwd=project, env=env)
+    info = run(venv.bin / "m", "info", cwd=project, env=env)
     for port in ("repository", "unit_of_work", "schema_manager", "naming_counter", "outbox"):
         line = next(line for line in info.splitlines() if line.strip().startswith(port))
         assert "framework-mx-mongo" in line, info

@@ -6,12 +6,14 @@ url = "mongodb://127.0.0.1:27017/?replicaSet=rs0"   # required; the environment 
 database = "crm"            # default: the database named in the URL's path, else "framework_m"
 validators = true           # a $jsonSchema validator per collection, derived from the DocType
 timeout_ms = 10000          # server selection and connection timeout
-single_writer = false       # see below
+single_writer = false       # see below (default: decided at start-up)
 ```
 
-``single_writer`` is for servers whose transactions conflict on the whole database rather than per
-document (mongoeco, the test server): write transactions of this process then run one at a time
-and naming series are counted inside them. Real MongoDB needs neither.
+``single_writer`` makes this process run its write transactions one at a time and count naming series
+inside them. That is what servers need whose transactions conflict on the whole database rather than
+per document, such as mongoeco, the MongoDB-compatible server the tests use. Left unset, it is
+switched on only for a server that runs transactions while reporting a standalone topology — which
+MongoDB itself never does — and stays off for replica sets and sharded clusters.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class MongoConfig(BaseModel):
     database: str = Field(default="", pattern=r"^[^/\\. \"$]*$", max_length=63)
     validators: bool = True
     timeout_ms: int = Field(default=10_000, ge=100)
-    single_writer: bool = False
+    single_writer: bool | None = None
 
     @field_validator("url")
     @classmethod

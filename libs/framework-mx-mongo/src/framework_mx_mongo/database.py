@@ -61,7 +61,9 @@ class MongoDatabase:
         self._client: AsyncMongoClient[Document] | None = None
         self._transactions_checked = False
         self._collections: set[str] | None = None
-        self._write_lock = asyncio.Lock() if config.single_writer else None
+        self._write_lock = (
+            asyncio.Lock() if config.single_writer else None
+        )  # see require_transactions
         self.active: ContextVar[MongoTransaction | None] = ContextVar(
             f"framework_m_mongo_{id(self)}", default=None
         )
@@ -112,12 +114,14 @@ class MongoDatabase:
     async def require_transactions(self) -> None:
         """Stop with a ConfigurationError naming the fix when the deployment cannot run transactions.
 
-        Asked by trying one (a read, then aborted): the topology a server reports does not say it
-        reliably (a standalone refuses transactions, a replica set or mongos runs them, some
-        compatible servers run them without claiming to be a replica set)."""
+        Asked by trying one (a read, then aborted): a standalone MongoDB refuses it. A server that
+        runs it while reporting a standalone topology is a MongoDB-compatible one (mongoeco, say)
+        whose concurrency we cannot assume; unless configured otherwise it gets ``single_writer``.
+        Done once, before the first transaction."""
         if self._transactions_checked:
             return
         with translated():
+            hello = await self.client.admin.command("hello")
             async with self.client.start_session() as session:
                 await session.start_transaction()
                 try:
@@ -131,12 +135,16 @@ class MongoDatabase:
                 finally:
                     if session.in_transaction:
                         await session.abort_transaction()
+        standalone = not hello.get("setName") and hello.get("msg") != "isdbgrid"
+        if self.config.single_writer is None and standalone and self._write_lock is None:
+            self._write_lock = asyncio.Lock()
         self._transactions_checked = True
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[MongoTransaction]:
         """A session; writes run in a transaction that commits when the block exits normally and is
         aborted (everything written in it undone) when the block raises."""
+        await self.require_transactions()
         lock = self._write_lock if write else None
         if lock is not None:
             await lock.acquire()

@@ -23,6 +23,7 @@ class MongoNamingCounter:
     async def next(self, key: str, count: int = 1) -> int:
         if count < 1:
             raise ValueError("count must be at least 1")
+        await self.database.require_transactions()  # it decides single_writer
         if not self.database.single_writer:
             return await self._bump(key, count, None)
         # Single-writer servers: inside the caller's transaction (numbers of a rolled-back save are

@@ -16,7 +16,6 @@ import signal
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from framework_m_core.testing import AdapterSet, Capabilities
@@ -131,24 +130,15 @@ def mongoeco_server(directory: Path) -> Iterator[str]:
                 process.stdout.close()
 
 
-@dataclass(frozen=True)
-class MongoTarget:
-    """Where the tests' MongoDB is, and whether it is mongoeco (whose transactions conflict on the
-    whole database, so the adapters run in ``single_writer`` mode against it)."""
-
-    url: str
-    single_writer: bool
-
-
 @contextmanager
-def mongo_test_url(directory: Path) -> Iterator[MongoTarget]:
+def mongo_test_url(directory: Path) -> Iterator[str]:
     """``FRAMEWORK_M_TEST_MONGO_URL`` when set, else a mongoeco server started for the duration."""
     configured = os.environ.get(MONGO_URL_ENV)
     if configured:
-        yield MongoTarget(configured, single_writer=False)
+        yield configured
         return
     with mongoeco_server(directory) as url:
-        yield MongoTarget(url, single_writer=True)
+        yield url
 
 
 def with_database(url: str, name: str) -> str:
@@ -187,16 +177,14 @@ class MongoProvider:
         }
     )
 
-    def __init__(self, url: str, prefix: str = "fm_test", *, single_writer: bool = False) -> None:
+    def __init__(self, url: str, prefix: str = "fm_test") -> None:
         self.url = url
         self.prefix = prefix
-        self.single_writer = single_writer
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[AdapterSet]:
         name = unique_database(self.prefix)
-        config = MongoConfig(url=self.url, database=name, single_writer=self.single_writer)
-        database = MongoDatabase(config)
+        database = MongoDatabase(MongoConfig(url=self.url, database=name))
         try:
             await database.require_transactions()
             yield adapter_set(database)
@@ -208,7 +196,6 @@ class MongoProvider:
 __all__ = [
     "MONGO_URL_ENV",
     "MongoProvider",
-    "MongoTarget",
     "MongoUnavailable",
     "adapter_set",
     "find_python313",
