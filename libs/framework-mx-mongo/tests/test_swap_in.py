@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,6 +128,18 @@ def test_installing_framework_mx_mongo_moves_the_demo_to_mongodb(
         assert "framework-mx-mongo" in line, info
     with demo_server(venv, project, env) as base:
         on_mongo = journey(base)
+    doctor = subprocess.run(
+        [str(venv.bin / "m"), "doctor", "--json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["database"]["status"] == "ok", doctor.stdout
+    assert "'mongo' adapter" in checks["database"]["detail"]
     client: MongoClient[dict[str, object]] = MongoClient(url, uuidRepresentation="standard")
     try:
         stored = client[name]["SalesInvoice"].find_one({"name": on_mongo})

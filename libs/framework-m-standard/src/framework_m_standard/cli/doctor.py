@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from cyclopts import Parameter
 
 from framework_m_core import SystemContext
-from framework_m_core.composition import Settings, load_settings, select_adapters
+from framework_m_core.composition import Container, Settings, load_settings, select_adapters
 from framework_m_core.context import ADMIN_ROLE
 from framework_m_core.errors import FrameworkError
 from framework_m_core.registry import MetaRegistry
@@ -37,6 +37,18 @@ def _text(exc: BaseException) -> str:
     return " ".join(message.split())
 
 
+async def _storage(container: Container, registry: MetaRegistry) -> Check:
+    """Storage that is not SQL (another adapter package): one read through its own ports."""
+    chosen = next(c for c in container.choices() if c.port == "repository")
+    adapters = container.implementations()
+    try:
+        async with adapters["unit_of_work"].transaction(readonly=True) as tx:
+            await adapters["repository"].count(tx, registry.get("DocShare"), None)
+    except Exception as exc:
+        return Check("database", "error", f"the {chosen.name!r} adapter cannot read: {_text(exc)}")
+    return Check("database", "ok", f"reachable through the {chosen.name!r} adapter")
+
+
 async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
     """Reachability, then migrations, through the adapters start-up would choose."""
     from sqlalchemy import text
@@ -49,8 +61,7 @@ async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
     try:
         manager = container.implementations().get("schema_manager")
         if not isinstance(manager, SqlSchemaManager):
-            chosen = next(c for c in container.choices() if c.port == "schema_manager")
-            return [Check("database", "ok", f"managed by the {chosen.name!r} adapter")]
+            return [await _storage(container, registry)]
         db = manager.db
         where = db.engine().url.render_as_string(hide_password=True)
         try:
