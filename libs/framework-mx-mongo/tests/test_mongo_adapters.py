@@ -16,8 +16,16 @@ from bson.codec_options import CodecOptions
 from bson.decimal128 import Decimal128
 from pymongo.errors import WriteError
 
-from framework_m_core import CallerContext, ConfigurationError, ValidationError
+from framework_m_core import (
+    CallerContext,
+    ConfigurationError,
+    DocType,
+    DocTypeMeta,
+    QueryError,
+    ValidationError,
+)
 from framework_m_core.composition import Settings
+from framework_m_core.ids import uuid7
 from framework_m_core.query import Condition, Query
 from framework_m_core.testing.doctypes import KitRecord
 from framework_m_core.testing.plugin import KitEnv, open_kit
@@ -101,15 +109,18 @@ async def _record(kit: KitEnv, id: UUID) -> dict[str, Any]:
         (Condition("title", "in", [{"$ne": None}]), []),
         (Condition("title", "like", "a.c"), ["a.c"]),  # regex metacharacters are literal
         (Condition("title", "like", ".*"), []),
-        (Condition("title", "like", "a%"), ["abc", "a.c", "a\nb"]),  # % spans line breaks
+        (Condition("title", "like", "a%"), ["abc", "a.c", "a\nb", "abc\n"]),  # % spans line breaks
         (Condition("title", "like", "(%"), ["(x"]),
-        (Condition("title", "not_like", "a%"), ["(x", "zzz"]),
+        (Condition("title", "not_like", "a%"), ["(x", "zzz", "nul\x00"]),
+        (Condition("title", "like", "abc"), ["abc"]),  # not "abc\n": the end anchor is strict
+        (Condition("title", "like", "nul\x00"), ["nul\x00"]),
+        (Condition("title", "like", "%%%c"), ["abc", "a.c"]),
     ],
 )
 async def test_filters_never_run_user_input_as_an_operator_or_a_pattern(
     kit: KitEnv, condition: Condition, expected: list[str]
 ) -> None:
-    for title in ("abc", "a.c", "a\nb", "(x", "zzz"):
+    for title in ("abc", "a.c", "a\nb", "(x", "zzz", "abc\n", "nul\x00"):
         await kit.kernel.create(kit.admin, KitRecord, {"title": title})
     meta = kit.kernel.meta(KitRecord)
     async with kit.adapters.unit_of_work.transaction(readonly=True) as tx:
@@ -135,3 +146,78 @@ def test_configuration_names_what_to_fix() -> None:
     assert mongo_config(Settings.model_validate({"mongo_url": "mongodb://h"})).database_name == (
         "framework_m"
     )
+
+
+async def test_an_operand_bson_cannot_hold_is_a_query_error(kit: KitEnv) -> None:
+    meta = kit.kernel.meta(KitRecord)
+    for condition in (Condition("amount", ">", Decimal("1e7000")), Condition("count", "=", 2**70)):
+        with pytest.raises(QueryError):
+            async with kit.adapters.unit_of_work.transaction(readonly=True) as tx:
+                await kit.adapters.repository.list(tx, meta, Query(filters=condition))
+
+
+async def test_a_write_in_a_unit_begun_as_a_read_is_still_one_transaction(kit: KitEnv) -> None:
+    meta = kit.kernel.meta(KitRecord)
+    doc = await kit.kernel.create(kit.admin, KitRecord, {"title": "template"})
+    record = {**(await _record(kit, doc.id)), "id": uuid7(), "name": "copy"}
+
+    async def write_then_fail() -> None:
+        async with kit.adapters.unit_of_work.transaction(readonly=True) as tx:
+            await kit.adapters.repository.insert(tx, meta, [record])
+            raise RuntimeError("after the write")
+
+    with pytest.raises(RuntimeError, match="after the write"):
+        await write_then_fail()
+    assert await kit.kernel.count(kit.admin, KitRecord) == 1
+
+
+class ChangedRecord(DocType):
+    title: str
+    count: str | None = None  # was int | None
+
+
+class StricterRecord(DocType):
+    title: str
+    code: str  # new and required, no default
+
+
+class UniqueTitles(KitRecord):
+    class Meta(KitRecord.Meta):
+        unique_together = (("title",),)
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (ChangedRecord, "field 'count' changed type"),
+        (StricterRecord, "new field 'code' is required"),
+        (UniqueTitles, "break a unique index"),
+    ],
+)
+async def test_sync_refuses_changes_the_stored_documents_do_not_satisfy(
+    kit: KitEnv, model: type[DocType], message: str
+) -> None:
+    for title in ("same", "same"):
+        await kit.kernel.create(kit.admin, KitRecord, {"title": title, "count": 3})
+    changed = DocTypeMeta.of(model, name="KitRecord")
+    with pytest.raises(ConfigurationError, match=message):
+        await kit.adapters.schema_manager.sync([changed])
+
+
+class GrownRecord(KitRecord):
+    """KitRecord after a release that added two fields."""
+
+    priority: int = 3
+    note: str | None = None
+
+
+async def test_documents_written_before_a_field_existed_read_back_with_its_default(
+    kit: KitEnv,
+) -> None:
+    old = await kit.kernel.create(kit.admin, KitRecord, {"title": "old"})
+    grown = DocTypeMeta.of(GrownRecord, name="KitRecord")
+    await kit.adapters.schema_manager.sync([grown])
+    async with kit.adapters.unit_of_work.transaction(readonly=True) as tx:
+        record = await kit.adapters.repository.get(tx, grown, old.id)
+    assert record is not None
+    assert (record["priority"], record["note"], record["title"]) == (3, None, "old")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, DecimalException
+from enum import Enum
 from typing import Any
 
 from bson.decimal128 import Decimal128
@@ -30,12 +31,21 @@ DELETED_AT = "deleted_at"
 """Set when a document is soft-deleted; absent or null while it is visible."""
 
 
+class Unstorable(ValueError):
+    """A value BSON cannot hold (a decimal beyond Decimal128, an integer beyond 64 bits)."""
+
+
 def encode_value(kind: FieldKind, value: Any) -> Any:
     """One field's value as stored; also used for the operands of filters."""
     if value is None:
         return None
     if kind == "decimal":
-        return Decimal128(value if isinstance(value, Decimal) else Decimal(str(value)))
+        try:
+            return Decimal128(value if isinstance(value, Decimal) else Decimal(str(value)))
+        except DecimalException as exc:
+            raise Unstorable(f"{value} does not fit a Decimal128 (34 digits)") from exc
+    if kind == "int" and isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise Unstorable(f"{value} does not fit a 64-bit integer")
     if kind == "datetime":
         return value.astimezone(dt.UTC) if value.tzinfo is not None else value
     if kind == "date":
@@ -73,14 +83,27 @@ def to_document(
     return document
 
 
+def _absent(meta: DocTypeMeta, name: str) -> Any:
+    """The value of a field a stored document lacks (written before the field existed): its
+    default, else None."""
+    info = meta.model.model_fields[name]
+    if info.is_required():
+        return None
+    default = info.get_default(call_default_factory=True)
+    return default.value if isinstance(default, Enum) else default
+
+
 def from_document(
     meta: DocTypeMeta, document: Mapping[str, Any], fields: tuple[str, ...] | None = None
 ) -> Record:
-    """The record of ``document``: every field of ``meta`` (or only ``fields``), missing ones as None."""
+    """The record of ``document``: every field of ``meta`` (or only ``fields``); a field the document
+    lacks gets its default."""
     record: Record = {}
     for name in fields or meta.fields:
         spec = meta.fields[name]
-        if spec.kind == "table":
+        if name not in document and not (name == "id" and ID in document):
+            record[name] = _absent(meta, name)
+        elif spec.kind == "table":
             child_meta = meta.children[name]
             record[name] = [from_document(child_meta, row) for row in document.get(name) or []]
         elif name == "id" and ID in document:

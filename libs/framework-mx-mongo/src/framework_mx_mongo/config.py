@@ -19,6 +19,7 @@ MongoDB itself never does — and stays off for replica sets and sharded cluster
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.uri_parser import parse_uri
@@ -42,15 +43,28 @@ class MongoConfig(BaseModel):
     @field_validator("url")
     @classmethod
     def _parse(cls, url: str) -> str:
+        # An SRV URL is checked in its plain form: resolving it needs DNS, which start-up does anyway.
+        plain = (
+            "mongodb://" + url.removeprefix("mongodb+srv://")
+            if url.startswith("mongodb+srv://")
+            else url
+        )
         try:
-            parse_uri(url)
+            parse_uri(plain, warn=True)
         except Exception as exc:  # pymongo raises InvalidURI, ConfigurationError or ValueError
             raise ValueError(f"not a MongoDB connection string: {exc}") from None
         return url
 
     @property
     def database_name(self) -> str:
-        return self.database or parse_uri(self.url).get("database") or DEFAULT_DATABASE
+        return self.database or database_in(self.url) or DEFAULT_DATABASE
+
+
+def database_in(url: str) -> str:
+    """The database named in a MongoDB URL's path ("" for none), read without resolving anything."""
+    rest = url.split("://", 1)[-1].rsplit("@", 1)[-1]
+    path = rest.split("/", 1)[1] if "/" in rest else ""
+    return unquote(path.split("?", 1)[0])
 
 
 def mongo_config(settings: Settings) -> MongoConfig:

@@ -16,8 +16,6 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure, PyMongoError
-from pymongo.read_concern import ReadConcern
-from pymongo.write_concern import WriteConcern
 
 from framework_m_core.errors import AdapterError, ConfigurationError
 from framework_m_core.meta import DocTypeMeta
@@ -59,6 +57,7 @@ class MongoDatabase:
     def __init__(self, config: MongoConfig) -> None:
         self.config = config
         self._client: AsyncMongoClient[Document] | None = None
+        self._db: AsyncDatabase[Document] | None = None
         self._transactions_checked = False
         self._collections: set[str] | None = None
         self._write_lock = (
@@ -79,17 +78,18 @@ class MongoDatabase:
                 serverSelectionTimeoutMS=self.config.timeout_ms,
                 connectTimeoutMS=self.config.timeout_ms,
                 appname="framework-m",
+                # Transactions take these from the client (not from a database object): a commit
+                # is acknowledged only once a majority has it, so a fail-over cannot undo it.
+                w="majority",
+                readConcernLevel="majority",
             )
         return self._client
 
     @property
     def db(self) -> AsyncDatabase[Document]:
-        return self.client.get_database(
-            self.config.database_name,
-            codec_options=CODEC,
-            write_concern=WriteConcern(w="majority"),
-            read_concern=ReadConcern("majority"),
-        )
+        if self._db is None:
+            self._db = self.client.get_database(self.config.database_name, codec_options=CODEC)
+        return self._db
 
     def collection(self, name: str) -> AsyncCollection[Document]:
         return self.db.get_collection(name)
@@ -145,41 +145,56 @@ class MongoDatabase:
         """A session; writes run in a transaction that commits when the block exits normally and is
         aborted (everything written in it undone) when the block raises."""
         await self.require_transactions()
-        lock = self._write_lock if write else None
-        if lock is not None:
-            await lock.acquire()
-        try:
+        async with self.exclusive(write):
             with translated():
                 session = self.client.start_session(causal_consistency=True)
-            tx = MongoTransaction(session, write=write)
-            token = self.active.set(tx)
             try:
-                if write:
-                    with translated():
-                        await session.start_transaction()
-                yield tx
-            except BaseException:
-                tx.open = False
-                if session.in_transaction:
-                    with translated():
-                        await session.abort_transaction()
-                raise
-            else:
-                tx.open = False
-                if session.in_transaction:
-                    try:
+                tx = MongoTransaction(session, write=write)
+                token = self.active.set(tx)
+                try:
+                    if write:
                         with translated():
-                            await session.commit_transaction()
-                    except BaseException:
-                        await self._forget(session)
-                        raise
+                            await session.start_transaction()
+                    yield tx
+                except BaseException:
+                    tx.open = False
+                    if session.in_transaction:
+                        with translated():
+                            await session.abort_transaction()
+                    raise
+                else:
+                    # A read-only unit that wrote anyway started its transaction then (see
+                    # ``writable``): it commits here like any other.
+                    tx.open = False
+                    if session.in_transaction:
+                        try:
+                            with translated():
+                                await session.commit_transaction()
+                        except BaseException:
+                            await self._forget(session)
+                            raise
+                finally:
+                    tx.open = False
+                    self.active.reset(token)
             finally:
-                tx.open = False
-                self.active.reset(token)
                 await session.end_session()
-        finally:
-            if lock is not None:
-                lock.release()
+
+    @asynccontextmanager
+    async def exclusive(self, write: bool = True) -> AsyncIterator[None]:
+        """In single-writer mode, hold the process's write lock for a write (a no-op otherwise)."""
+        lock = self._write_lock if write else None
+        if lock is None:
+            yield
+            return
+        async with lock:
+            yield
+
+    async def writable(self, tx: MongoTransaction) -> AsyncClientSession:
+        """The session to write with: in a transaction, started now if the unit began as a read."""
+        if not tx.session.in_transaction:
+            with translated():
+                await tx.session.start_transaction()
+        return tx.session
 
     @property
     def single_writer(self) -> bool:
@@ -187,7 +202,11 @@ class MongoDatabase:
 
     async def _forget(self, session: AsyncClientSession) -> None:
         """After a failed commit, make sure the server holds nothing for this session: a server that
-        kept the transaction open would hand it to the next operation that reuses the session id."""
+        kept the transaction open would hand it to the next operation that reuses the session id, so
+        the id is also kept out of the driver's pool."""
+        server_session = getattr(session, "_server_session", None)  # no public way to retire an id
+        if server_session is not None:
+            server_session.mark_dirty()
         with contextlib.suppress(PyMongoError):
             await self.client.admin.command({"endSessions": [session.session_id]})
 
@@ -198,6 +217,7 @@ class MongoDatabase:
         if self._client is not None:
             await self._client.close()
             self._client = None
+            self._db = None
 
 
 def mongo_tx(tx: Any) -> MongoTransaction:

@@ -25,6 +25,8 @@ from framework_m_core.errors import (
     ValidationError,
 )
 
+from .codec import Unstorable
+
 _DUPLICATE_KEY = 11000
 _DOCUMENT_FAILED_VALIDATION = 121
 _WRITE_CONFLICT = 112
@@ -66,7 +68,13 @@ def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
         or "write conflict" in message.lower()
     ):
         return Conflict(f"{what}: the transaction collided with another; retry", retryable=True)
-    if isinstance(exc, BSONError | OverflowError):
+    if isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError"):
+        return Conflict(f"{what}: the transaction collided with another; retry", retryable=True)
+    if isinstance(exc, PyMongoError) and exc.has_error_label("UnknownTransactionCommitResult"):
+        return AdapterError(
+            f"MongoDB could not confirm the commit (it may have happened): {message}"
+        )
+    if isinstance(exc, BSONError | OverflowError | Unstorable):
         return ValidationError(
             f"{what} holds a value MongoDB cannot store: {message}",
             [FieldError([], message, "invalid_value")],
@@ -82,5 +90,5 @@ def translated(doctype: str | None = None) -> Iterator[None]:
         yield
     except FrameworkError:
         raise
-    except (PyMongoError, BSONError, OverflowError) as exc:
+    except (PyMongoError, BSONError, OverflowError, Unstorable) as exc:
         raise translate(exc, doctype) from exc

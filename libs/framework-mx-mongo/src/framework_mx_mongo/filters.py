@@ -14,28 +14,37 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from framework_m_core.errors import FieldError, QueryError
 from framework_m_core.meta import DocTypeMeta
 from framework_m_core.query import And, Condition, Filter, Or, OrderBy
 
-from .codec import DELETED_AT, ID, encode_value
+from .codec import DELETED_AT, ID, Unstorable, encode_value
 
 _COMPARISONS = {"=": "$eq", "!=": "$ne", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
 
+def _literal(ch: str) -> str:
+    return "\\x00" if ch == "\x00" else re.escape(ch)  # a raw NUL would end the server's pattern
+
+
 def like_regex(pattern: str) -> str:
-    """A LIKE pattern (``%`` any run, ``_`` one character, ``\\`` escapes) as an anchored regex."""
+    """A LIKE pattern (``%`` any run, ``_`` one character, ``\\`` escapes) as an anchored regex.
+
+    The end anchor is ``(?![\\s\\S])``: ``$`` would also match before a final line break. Runs of
+    ``%`` collapse into one (``.*.*`` only adds backtracking)."""
     out: list[str] = []
     chars = iter(pattern)
     for ch in chars:
         if ch == "\\":
-            out.append(re.escape(next(chars, "\\")))
+            out.append(_literal(next(chars, "\\")))
         elif ch == "%":
-            out.append(".*")
+            if not out or out[-1] != ".*":
+                out.append(".*")
         elif ch == "_":
             out.append(".")
         else:
-            out.append(re.escape(ch))
-    return "^" + "".join(out) + "$"
+            out.append(_literal(ch))
+    return "^" + "".join(out) + "(?![\\s\\S])"
 
 
 def _field(name: str) -> str:
@@ -73,12 +82,21 @@ def _condition(meta: DocTypeMeta, cond: Condition) -> dict[str, Any]:
 
 
 def compile_filter(meta: DocTypeMeta, flt: Filter | None) -> dict[str, Any]:
-    """The filter document of ``flt`` (``{}`` for none)."""
+    """The filter document of ``flt`` (``{}`` for none); an operand BSON cannot hold is a QueryError."""
+    try:
+        return _compile(meta, flt)
+    except Unstorable as exc:
+        raise QueryError(
+            f"invalid filter: {exc}", [FieldError(["filters"], str(exc), "out_of_range")]
+        ) from None
+
+
+def _compile(meta: DocTypeMeta, flt: Filter | None) -> dict[str, Any]:
     if flt is None:
         return {}
     if isinstance(flt, Condition):
         return _condition(meta, flt)
-    parts = [compile_filter(meta, item) for item in flt.items]
+    parts = [_compile(meta, item) for item in flt.items]
     if isinstance(flt, And):
         return {"$and": parts} if parts else {}
     if isinstance(flt, Or):

@@ -29,8 +29,8 @@ class MongoNamingCounter:
         # Single-writer servers: inside the caller's transaction (numbers of a rolled-back save are
         # then reused, as on SQLite), or alone as a write of its own.
         active = self.database.active.get()
-        if active is not None and active.write and active.open:
-            return await self._bump(key, count, active.session)
+        if active is not None and active.open:
+            return await self._bump(key, count, await self.database.writable(active))
         async with self.database.transaction() as tx:
             return await self._bump(key, count, tx.session)
 

@@ -57,7 +57,7 @@ class MongoOutbox:
     async def append(self, tx: Transaction, events: Sequence[DomainEvent]) -> None:
         if not events:
             return
-        session = mongo_tx(tx).session
+        session = await self.database.writable(mongo_tx(tx))
         with translated("outbox"):
             await self.database.collection(COLLECTION).insert_many(
                 [_document(e) for e in events], ordered=True, session=session
@@ -76,6 +76,10 @@ class MongoOutbox:
     async def mark_published(self, event_ids: Sequence[UUID]) -> None:
         if not event_ids:
             return
+        async with self.database.exclusive():
+            await self._mark(event_ids)
+
+    async def _mark(self, event_ids: Sequence[UUID]) -> None:
         with translated("outbox"):
             await self.database.collection(COLLECTION).update_many(
                 {"_id": {"$in": list(event_ids)}, "published_at": {"$eq": None}},

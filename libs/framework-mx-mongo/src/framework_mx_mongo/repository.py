@@ -33,10 +33,10 @@ class MongoRepository:
     async def insert(self, tx: Transaction, meta: DocTypeMeta, records: Sequence[Record]) -> None:
         if not records:
             return
-        session = mongo_tx(tx).session
-        documents = [to_document(meta, r) for r in records]
+        session = await self.database.writable(mongo_tx(tx))
         collection = await self.database.of(meta)
         with translated(meta.name):
+            documents = [to_document(meta, r) for r in records]
             await collection.insert_many(documents, ordered=True, session=session)
 
     async def _one(
@@ -112,11 +112,11 @@ class MongoRepository:
     async def update(
         self, tx: Transaction, meta: DocTypeMeta, record: Record, *, expected_version: int
     ) -> None:
-        session = mongo_tx(tx).session
-        document = to_document(meta, record)
+        session = await self.database.writable(mongo_tx(tx))
         match = {ID: record["id"], "version": expected_version, DELETED_AT: {"$eq": None}}
         collection = await self.database.of(meta)
         with translated(meta.name):
+            document = to_document(meta, record)
             result = await collection.replace_one(match, document, session=session)
             if result.matched_count != 1:
                 raise await self._missing_or_stale(meta, session, record["id"], expected_version)
@@ -124,7 +124,7 @@ class MongoRepository:
     async def mark_deleted(
         self, tx: Transaction, meta: DocTypeMeta, id: UUID, *, expected_version: int, at: datetime
     ) -> None:
-        session = mongo_tx(tx).session
+        session = await self.database.writable(mongo_tx(tx))
         match = {ID: id, "version": expected_version, DELETED_AT: {"$eq": None}}
         change = {"$set": {DELETED_AT: encode_value("datetime", at)}}
         collection = await self.database.of(meta)
@@ -136,7 +136,7 @@ class MongoRepository:
     async def delete(
         self, tx: Transaction, meta: DocTypeMeta, id: UUID, *, expected_version: int | None = None
     ) -> None:
-        session = mongo_tx(tx).session
+        session = await self.database.writable(mongo_tx(tx))
         match: Document = {ID: id}
         if expected_version is not None:
             match["version"] = expected_version

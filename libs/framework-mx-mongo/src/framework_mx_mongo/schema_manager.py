@@ -8,11 +8,15 @@ docs/mongodb.md).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import CollectionInvalid, OperationFailure
 
+from framework_m_core.errors import ConfigurationError
 from framework_m_core.meta import DocTypeMeta, FieldSpec
 
 from .codec import DELETED_AT, ID
@@ -21,6 +25,10 @@ from .errors import translated
 from .naming_counter import COLLECTION as NAMING_COLLECTION
 from .outbox import COLLECTION as OUTBOX_COLLECTION
 
+log = logging.getLogger("framework_mx_mongo")
+
+_DUPLICATE_KEY = 11000
+_COMMAND_NOT_FOUND = 59
 _BSON_TYPES: dict[str, list[str]] = {
     "data": ["string"],
     "select": ["string", "int", "long"],
@@ -80,6 +88,24 @@ def indexes(meta: DocTypeMeta) -> list[IndexModel]:
     return models
 
 
+def unsafe_changes(meta: DocTypeMeta, stored: Document) -> list[str]:
+    """What the new schema of ``meta`` refuses in documents valid under ``stored`` (the old one)."""
+    old = stored.get("properties") or {}
+    new = json_schema(meta)["properties"]
+    problems: list[str] = []
+    for name, spec in meta.fields.items():
+        key = ID if name == "id" else name
+        if key not in old:
+            if spec.required and not spec.nullable:
+                problems.append(f"new field {name!r} is required and has no default")
+            continue
+        before = set(old[key].get("bsonType") or [])
+        after = set(new[key].get("bsonType") or [])
+        if before and after and not before <= after:
+            problems.append(f"field {name!r} changed type ({sorted(before)} -> {sorted(after)})")
+    return problems
+
+
 class MongoSchemaManager:
     def __init__(self, database: MongoDatabase) -> None:
         self.database = database
@@ -94,12 +120,22 @@ class MongoSchemaManager:
                 if meta.options.is_child:
                     continue  # children live inside their parent's documents
                 await self._collection(meta, existing.get(meta.name))
-                await db[meta.name].create_indexes(indexes(meta))
+                try:
+                    await db[meta.name].create_indexes(indexes(meta))
+                except OperationFailure as exc:
+                    if exc.code != _DUPLICATE_KEY:
+                        raise
+                    raise ConfigurationError(
+                        f"{meta.name}: stored documents break a unique index of the DocType "
+                        f"(Meta.unique_together or name): {exc.details or exc}; fix the documents "
+                        "first"
+                    ) from None
             await db[OUTBOX_COLLECTION].create_indexes(
                 [IndexModel([("published_at", ASCENDING), (ID, ASCENDING)], name="pending")]
             )
             if NAMING_COLLECTION not in existing:
-                await db.create_collection(NAMING_COLLECTION)
+                with contextlib.suppress(CollectionInvalid):
+                    await db.create_collection(NAMING_COLLECTION)
         self.database.forget_collections()
 
     async def _collection(self, meta: DocTypeMeta, current: Document | None) -> None:
@@ -113,9 +149,28 @@ class MongoSchemaManager:
                 "validationAction": "error",
             }
         if current is None:
-            await db.create_collection(meta.name, **options)
-        elif options and current.get("validator") != options["validator"]:
+            # Another process starting up at the same time may have created it first.
+            with contextlib.suppress(CollectionInvalid):
+                await db.create_collection(meta.name, **options)
+            return
+        if not options or current.get("validator") == options["validator"]:
+            return
+        stored = (current.get("validator") or {}).get("$jsonSchema")
+        if stored and await db[meta.name].find_one({}, {"_id": 1}) is not None:
+            unsafe = unsafe_changes(meta, stored)
+            if unsafe:
+                raise ConfigurationError(
+                    f"{meta.name} changed in ways its stored documents do not satisfy: "
+                    f"{'; '.join(unsafe)}. Give new fields a default, or migrate the documents "
+                    "first (see docs/mongodb.md, What differs)"
+                )
+        try:
             await db.command({"collMod": meta.name, **options})
+        except OperationFailure as exc:
+            if exc.code != _COMMAND_NOT_FOUND and "unsupported" not in str(exc):
+                raise
+            # Some MongoDB-compatible servers cannot change a validator; the old one stays.
+            log.warning("%s: the server cannot replace validators; keeping the old one", meta.name)
 
     async def drop(self, metas: Sequence[DocTypeMeta]) -> None:
         with translated():
