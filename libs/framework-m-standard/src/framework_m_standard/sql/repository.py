@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,6 +23,7 @@ from framework_m_core.query import Filter, Query
 from framework_m_core.types import Record, Transaction
 
 from .database import SqlDatabase, SqlTransaction
+from .driver import DriverStatement, scalar
 from .errors import translated
 from .filters import compile_filter, filter_params, filter_shape, order_by
 from .tables import DELETED_AT, DocTables
@@ -43,15 +45,28 @@ class SqlRepository:
         # Statements that differ only in their parameters, built once: SQLAlchemy then also reuses
         # their cache keys, which rebuilding on every call recomputes (a tenth of a get's CPU, a
         # quarter of a list's). Lists are keyed by the shape of their query, so the cache is bounded.
-        self._statements: dict[tuple[Any, ...], Any] = {}
+        self._statements: dict[tuple[Any, ...], Prepared] = {}
 
-    def _statement(self, key: tuple[Any, ...], build: Any) -> Any:
+    def _prepared(self, key: tuple[Any, ...], build: Any) -> Prepared:
         found = self._statements.get(key)
         if found is None:
             if len(self._statements) >= STATEMENT_CACHE_SIZE:
                 del self._statements[next(iter(self._statements))]
-            found = self._statements[key] = build()
+            found = self._statements[key] = Prepared(build())
         return found
+
+    def _statement(self, key: tuple[Any, ...], build: Any) -> Any:
+        return self._prepared(key, build).stmt
+
+    async def _select(
+        self, conn: AsyncConnection, prepared: Prepared, params: dict[str, Any], doctype: str
+    ) -> list[Record]:
+        """Rows of a prepared SELECT as dicts: straight through asyncpg on PostgreSQL."""
+        driver = prepared.driver(conn)
+        if driver is not None:
+            return await driver.fetch(conn, params, doctype)
+        with translated(doctype):
+            return _dicts(await conn.execute(prepared.stmt, params))
 
     def describe(self) -> dict[str, str]:
         """What ``m info`` shows: each database this repository writes to, password hidden."""
@@ -110,17 +125,17 @@ class SqlRepository:
         ids = [p["id"] for p in parents]
         by_parent: dict[tuple[UUID, str], list[Record]] = defaultdict(list)
         # dict, not set: a fixed statement order (two fields of one child type share a table).
+        postgres = conn.dialect.name == "postgresql"
         for table in dict.fromkeys(tables.children[f] for f in wanted):
-            stmt = self._statement(
+            prepared = self._prepared(
                 ("children", table),
                 lambda table=table: (
                     sa.select(table)
-                    .where(table.c.parent.in_(sa.bindparam("parents", expanding=True)))
+                    .where(_parent_in(table, postgres))
                     .order_by(table.c.parent, table.c.parentfield, table.c.idx)
                 ),
             )
-            result = await conn.execute(stmt, {"parents": ids})
-            for data in _dicts(result):
+            for data in await self._select(conn, prepared, {"parents": ids}, tables.table.name):
                 key = (data.pop("parent"), data.pop("parentfield"))
                 by_parent[key].append(data)
         for parent in parents:
@@ -141,13 +156,12 @@ class SqlRepository:
             match = table.c[by] == sa.bindparam("key", type_=table.c[by].type)
             return sa.select(*columns).where(match, self._visible(tables, include_deleted))
 
-        stmt = self._statement(("one", table, by, include_deleted), build)
-        with translated(meta.name):
-            row = (await conn.execute(stmt, {"key": value})).first()
-            if row is None:
-                return None
-            record = dict(row._mapping)
-            await self._load_children(conn, tables, [record], tables.children)
+        prepared = self._prepared(("one", table, by, include_deleted), build)
+        found = await self._select(conn, prepared, {"key": value}, meta.name)
+        if not found:
+            return None
+        record = found[0]
+        await self._load_children(conn, tables, [record], tables.children)
         return record
 
     async def get(
@@ -190,7 +204,7 @@ class SqlRepository:
             query.sort_keys,
             filter_shape(query.filters),
         )
-        stmt = self._statement(key, build)
+        prepared = self._prepared(key, build)
         params = filter_params(query.filters, dialect)
         params.update(page_limit=query.limit, page_offset=query.offset)
         wanted = (
@@ -198,9 +212,8 @@ class SqlRepository:
             if query.fields is None
             else [f for f in query.fields if f in tables.children]
         )
-        with translated(meta.name):
-            records = _dicts(await conn.execute(stmt, params))
-            await self._load_children(conn, tables, records, wanted)
+        records = await self._select(conn, prepared, params, meta.name)
+        await self._load_children(conn, tables, records, wanted)
         return records
 
     async def count(
@@ -224,9 +237,9 @@ class SqlRepository:
                 )
             )
 
-        stmt = self._statement(("count", table, include_deleted, filter_shape(filters)), build)
-        with translated(meta.name):
-            return int((await conn.execute(stmt, filter_params(filters, dialect))).scalar_one())
+        prepared = self._prepared(("count", table, include_deleted, filter_shape(filters)), build)
+        rows = await self._select(conn, prepared, filter_params(filters, dialect), meta.name)
+        return int(scalar(rows))
 
     async def _missing_or_stale(
         self,
@@ -337,6 +350,31 @@ class SqlRepository:
                     f"{meta.name} {found.name} was changed by someone else",
                     details={"doctype": meta.name, "current_version": found.version},
                 )
+
+
+class Prepared:
+    """A statement built once, with its asyncpg form compiled on first use on PostgreSQL."""
+
+    __slots__ = ("_driver", "stmt")
+
+    def __init__(self, stmt: Any) -> None:
+        self.stmt = stmt
+        self._driver: DriverStatement | bool | None = False  # False: not compiled yet
+
+    def driver(self, conn: AsyncConnection) -> DriverStatement | None:
+        if conn.dialect.name != "postgresql":
+            return None
+        if self._driver is False:
+            self._driver = DriverStatement.compile(self.stmt, conn.dialect)
+        return self._driver if isinstance(self._driver, DriverStatement) else None
+
+
+def _parent_in(table: sa.Table, postgres: bool) -> ColumnElement[bool]:
+    """``parent IN (…)``: one array parameter on PostgreSQL (the same SQL for any page size)."""
+    if postgres:
+        ids = sa.bindparam("parents", type_=ARRAY(table.c.parent.type))
+        return table.c.parent == sa.func.any(ids)
+    return table.c.parent.in_(sa.bindparam("parents", expanding=True))
 
 
 def _dicts(result: sa.CursorResult[Any]) -> list[Record]:
