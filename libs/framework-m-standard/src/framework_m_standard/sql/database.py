@@ -73,7 +73,7 @@ class SqlTransaction:
                 self._locks.append(lock)
             with translated():
                 conn = await engine.connect()
-                if self.write:
+                if self.write and engine.dialect.name == "sqlite":  # read by on_begin above
                     conn = await conn.execution_options(framework_m_write=True)
                 if self.autocommit and engine.dialect.name == "postgresql":
                     # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its

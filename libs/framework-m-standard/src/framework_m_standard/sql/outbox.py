@@ -19,6 +19,17 @@ from .repository import sql_tx
 class SqlOutbox:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
+        # Built once: a statement object reused keeps SQLAlchemy from recomputing its cache key.
+        table = db.schema.outbox
+        self._insert = sa.insert(table)
+        self._mark = (
+            sa.update(table)
+            .where(
+                table.c.id.in_(sa.bindparam("ids", expanding=True)),
+                table.c.published_at.is_(None),
+            )
+            .values(published_at=sa.bindparam("at", type_=table.c.published_at.type))
+        )
 
     async def append(self, tx: Transaction, events: Sequence[DomainEvent]) -> None:
         if not events:
@@ -41,7 +52,7 @@ class SqlOutbox:
             for e in events
         ]
         with translated("outbox"):
-            await conn.execute(sa.insert(self.db.schema.outbox), rows)
+            await conn.execute(self._insert, rows)
 
     async def pending(self, limit: int = 100) -> list[DomainEvent]:
         table = self.db.schema.outbox
@@ -71,12 +82,7 @@ class SqlOutbox:
     async def mark_published(self, event_ids: Sequence[UUID]) -> None:
         if not event_ids:
             return
-        table = self.db.schema.outbox
         async with self.db.transaction(write=True, autocommit=True) as tx:
             conn = await tx.connection()
             with translated("outbox"):
-                await conn.execute(
-                    sa.update(table)
-                    .where(table.c.id.in_(list(event_ids)), table.c.published_at.is_(None))
-                    .values(published_at=datetime.now(UTC))
-                )
+                await conn.execute(self._mark, {"ids": list(event_ids), "at": datetime.now(UTC)})

@@ -103,16 +103,17 @@ class SqlRepository:
     ) -> None:
         for table, rows in self._child_rows(tables, records).items():
             if rows:
-                await conn.execute(sa.insert(table), rows)
+                await conn.execute(
+                    self._statement(("insert", table), lambda t=table: sa.insert(t)), rows
+                )
 
     async def insert(self, tx: Transaction, meta: DocTypeMeta, records: Sequence[Record]) -> None:
         if not records:
             return
         conn, tables, _ = await self._conn(tx, meta)
         with translated(meta.name):
-            await conn.execute(
-                sa.insert(tables.table), [self._parent_row(tables, r) for r in records]
-            )
+            insert = self._statement(("insert", tables.table), lambda: sa.insert(tables.table))
+            await conn.execute(insert, [self._parent_row(tables, r) for r in records])
             await self._insert_children(conn, tables, records)
 
     async def _load_children(
