@@ -16,13 +16,17 @@ schema manager is not the SQL one (in-memory, MongoDB…) this step is exactly c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from framework_m_core.composition import Runtime
 from framework_m_core.errors import ConfigurationError
 
 from .database import DEFAULT_BIND
-from .migrations import MigrationProject, Migrations, migrations_directory
-from .migrations.progress import label
+from .migrations.project import MigrationProject, migrations_directory
 from .schema_manager import MIGRATION_HINT, SqlSchemaManager
+
+if TYPE_CHECKING:
+    from .migrations import Migrations
 
 _STAMP_HINT = (
     " — this database already has tables made by the automatic sync; if they match a revision, "
@@ -48,6 +52,8 @@ class SyncSchema:
         if not project.adopted:
             await runtime.kernel.sync_schema()
             return
+        from .migrations import Migrations  # Alembic: only for a project that has migrations
+
         await verify(Migrations(project))
         others = [bind for bind in db.binds if bind != DEFAULT_BIND]
         if others:
@@ -55,6 +61,8 @@ class SyncSchema:
 
 
 async def verify(migrations: Migrations) -> None:
+    from .migrations.progress import label
+
     """Start-up's promise: the database is at the latest revision and matches the DocTypes.
 
     Raises ``ConfigurationError`` saying which command fixes it (``m migrate upgrade`` when

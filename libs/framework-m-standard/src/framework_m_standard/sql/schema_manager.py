@@ -3,18 +3,22 @@
 Safe: a new table, a new nullable column, a new index. Anything else (a dropped or renamed column, a
 type or nullability change, a new unique constraint on existing rows) is refused with the migration to
 write, because applying it blindly can lose data.
+
+A fingerprint of the tables (their DDL) is kept in ``fm_schema_state`` once a sync leaves them in
+place, and a start-up that finds its fingerprint there skips the comparison: it is most of a warm
+start-up's cost, and Alembic need not even be imported. ``m doctor`` and ``m migrate`` always compare.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.schema import CreateColumn
+from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
 
 from framework_m_core.errors import ConfigurationError
 from framework_m_core.meta import DocTypeMeta
@@ -23,6 +27,9 @@ from .database import DEFAULT_BIND, SqlDatabase
 from .errors import translated
 
 log = logging.getLogger("framework_m.sql")
+SCHEMA_STATE_TABLE = "fm_schema_state"
+"""Fingerprints of table sets a sync found or left in place (outside the DocTypes' metadata, and
+ignored by migrations like Alembic's own version table)."""
 MIGRATION_HINT = 'write a migration: m migrate revision --autogenerate -m "<what changed>", then m migrate upgrade'
 
 
@@ -74,6 +81,8 @@ class SqlSchemaManager:
             ordered = [t for t in reversed(self.db.schema.metadata.sorted_tables) if t in own]
             async with self.db.transaction(write=True) as tx:
                 conn = await tx.connection(bind)
+                with translated("schema"):
+                    await conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SCHEMA_STATE_TABLE}")
                 # PostgreSQL: CASCADE drops foreign keys of other tables that point here.
                 suffix = " CASCADE" if conn.dialect.name == "postgresql" else ""
                 quote = conn.dialect.identifier_preparer.quote
@@ -84,7 +93,34 @@ class SqlSchemaManager:
                         )
 
 
+def fingerprint(dialect: Dialect, tables: Sequence[sa.Table]) -> str:
+    """A digest of the DDL of ``tables`` (columns, types, constraints, indexes) on ``dialect``."""
+    digest = hashlib.sha256()
+    for table in sorted(tables, key=lambda t: t.name):
+        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
+    return digest.hexdigest()
+
+
 def _sync_tables(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE_TABLE} (fingerprint VARCHAR(64) PRIMARY KEY)"
+    )
+    known = sa.text(f"SELECT 1 FROM {SCHEMA_STATE_TABLE} WHERE fingerprint = :fingerprint")
+    params = {"fingerprint": fingerprint(conn.dialect, tables)}
+    if conn.execute(known, params).first() is not None:
+        return
+    _compare_and_apply(conn, tables)
+    conn.execute(
+        sa.text(f"INSERT INTO {SCHEMA_STATE_TABLE} (fingerprint) VALUES (:fingerprint)"), params
+    )
+
+
+def _compare_and_apply(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    from alembic.autogenerate import compare_metadata  # only when something may have changed
+    from alembic.migration import MigrationContext
+
     names = {t.name for t in tables}
     metadata = sa.MetaData()
     for table in tables:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 from framework_m_core.errors import ConfigurationError
 
+from ..schema_manager import SCHEMA_STATE_TABLE
 from ..types import ExactDecimal, UTCDateTime
 from .project import VERSION_TABLE
 
@@ -47,8 +48,11 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Compare everything but SQLite's internal tables (Alembic already skips its version table)."""
-    return not (type_ == "table" and name is not None and name.startswith("sqlite_"))
+    """Compare everything but SQLite's internal tables and the automatic sync's fingerprints
+    (Alembic already skips its own version table)."""
+    if type_ != "table" or name is None:
+        return True
+    return not (name.startswith("sqlite_") or name == SCHEMA_STATE_TABLE)
 
 
 @dataclass

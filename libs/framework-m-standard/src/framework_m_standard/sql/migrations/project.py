@@ -13,10 +13,9 @@ from argparse import Namespace
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.config import Config
-from alembic.script import Script, ScriptDirectory
 
 from framework_m_core.composition import Settings
 from framework_m_core.meta import DocTypeMeta
@@ -25,6 +24,10 @@ from ..config import DatabaseConfig
 from ..database import DEFAULT_BIND, SqlDatabase
 from ..names import child_table, parent_table
 from ..schema_manager import SqlSchemaManager
+
+if TYPE_CHECKING:  # Alembic is imported where it is used: a start-up that needs no migration
+    from alembic.config import Config  # never loads it
+    from alembic.script import Script, ScriptDirectory
 
 VERSION_TABLE = "fm_schema_version"
 """Where Alembic records the revision a database is at (``fm_`` like the other framework tables)."""
@@ -75,6 +78,8 @@ class MigrationProject:
     def config(self) -> Config:
         """An Alembic configuration made in code (no alembic.ini); ``%`` in paths is escaped because
         Alembic interpolates option values."""
+        from alembic.config import Config
+
         config = Config(cmd_opts=Namespace(quiet=True))
         config.set_main_option("script_location", _escape(str(SCRIPT_LOCATION)))
         config.set_main_option("version_locations", _escape(str(self.directory)))
@@ -83,6 +88,8 @@ class MigrationProject:
         return config
 
     def scripts(self) -> ScriptDirectory:
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self.config())
 
     def revisions(self) -> list[Script]:
@@ -92,7 +99,9 @@ class MigrationProject:
     @property
     def adopted(self) -> bool:
         """Whether the project manages its schema with migrations: it has at least one revision."""
-        return self.directory.is_dir() and bool(self.scripts().get_heads())
+        if not self.directory.is_dir() or not any(self.directory.glob("*.py")):
+            return False  # decided without loading Alembic
+        return bool(self.scripts().get_heads())
 
     def metadata(self) -> sa.MetaData:
         return target_metadata(self.db, self.metas)

@@ -1,0 +1,52 @@
+"""Start-up on an up-to-date database skips the schema comparison (and never loads Alembic); a
+changed DocType is still compared and applied."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent("""
+    import asyncio, sys
+    from framework_m import App, DocType
+    from framework_m_core.composition import Settings, start_runtime
+
+    class Note(DocType):
+        text: str
+        {extra}
+
+    async def main() -> None:
+        settings = Settings.model_validate({{"database": {{"url": sys.argv[1]}}}})
+        runtime = await start_runtime(settings, apps=[App(name="notes", doctypes=[Note])])
+        await runtime.aclose()
+        print("alembic" in sys.modules)
+
+    asyncio.run(main())
+""")
+
+
+def _start(tmp_path: Path, url: str, extra: str = "") -> bool:
+    script = tmp_path / "start.py"
+    script.write_text(SCRIPT.format(extra=extra))
+    out = subprocess.run(
+        [sys.executable, str(script), url], capture_output=True, text=True, timeout=120, check=True
+    )
+    return out.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_a_start_on_an_unchanged_schema_skips_the_comparison(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/notes.sqlite3"
+    assert _start(tmp_path, url) is True  # first start: tables compared and created
+    assert _start(tmp_path, url) is False  # same DocTypes: fingerprint found, Alembic never loaded
+    # A new field: compared again and the column added, then skipped again.
+    assert _start(tmp_path, url, "tag: str | None = None") is True
+    assert _start(tmp_path, url, "tag: str | None = None") is False
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "notes.sqlite3") as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(note)")}
+        fingerprints = db.execute("SELECT count(*) FROM fm_schema_state").fetchone()
+    assert "tag" in columns
+    assert fingerprints == (2,)
