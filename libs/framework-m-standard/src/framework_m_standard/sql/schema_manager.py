@@ -6,7 +6,8 @@ write, because applying it blindly can lose data.
 
 A fingerprint of the tables (their DDL) is kept in ``fm_schema_state`` once a sync leaves them in
 place, and a start-up that finds its fingerprint there skips the comparison: it is most of a warm
-start-up's cost, and Alembic need not even be imported. ``m doctor`` and ``m migrate`` always compare.
+start-up's cost, and Alembic need not even be imported. Deleting the rows forces a comparison;
+``m migrate revision --autogenerate`` always compares.
 """
 
 from __future__ import annotations
