@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -426,44 +427,20 @@ def test_share_api(project: Project) -> None:
             http.post("/api/v1/rpc/Memo/shout", json={"id": memo["id"]}, headers=val).status_code
             == 404
         )
-        denied = http.post(
-            "/api/v1/share",
-            headers=val,
-            json={"doctype": "Memo", "document": memo["id"], "user": "dan@example.com"},
-        )
+
+        def share(headers: dict[str, str], user: str, *actions: str) -> httpx.Response:
+            body: dict[str, Any] = {"doctype": "Memo", "document": memo["id"], "user": user}
+            if actions:
+                body["actions"] = list(actions)
+            return http.post("/api/v1/share", headers=headers, json=body)
+
+        denied = share(val, "dan@example.com")
         assert denied.status_code == 404
-        to_self = http.post(
-            "/api/v1/share",
-            headers=wes,
-            json={
-                "doctype": "Memo",
-                "document": memo["id"],
-                "user": "wes@example.com",
-                "actions": ["read", "write"],
-            },
-        )
+        to_self = share(wes, "wes@example.com", "read", "write")
         assert to_self.status_code == 422
-        beyond = http.post(
-            "/api/v1/share",
-            headers=wes,
-            json={
-                "doctype": "Memo",
-                "document": memo["id"],
-                "user": "val@example.com",
-                "actions": ["delete"],
-            },
-        )
+        beyond = share(wes, "val@example.com", "delete")
         assert beyond.status_code == 403
-        shared = http.post(
-            "/api/v1/share",
-            headers=wes,
-            json={
-                "doctype": "Memo",
-                "document": memo["id"],
-                "user": "val@example.com",
-                "actions": ["read"],
-            },
-        )
+        shared = share(wes, "val@example.com", "read")
         assert shared.status_code == 201, shared.text
         assert http.get(f"/api/v1/Memo/{memo['id']}", headers=val).status_code == 200
         called = http.post("/api/v1/rpc/Memo/shout", json={"id": memo["id"]}, headers=val)
@@ -478,11 +455,7 @@ def test_share_api(project: Project) -> None:
         assert listed.status_code == 200
         assert [s["user"] for s in listed.json()["items"]] == ["val@example.com"]
         assert http.get(f"/api/v1/Memo/{memo['id']}/shares", headers=val).status_code == 403
-        bad = http.post(
-            "/api/v1/share",
-            headers=wes,
-            json={"doctype": "Memo", "document": memo["id"], "user": "x", "actions": ["fly"]},
-        )
+        bad = share(wes, "x", "fly")
         assert bad.status_code == 400
         share_id = shared.json()["id"]
         assert http.delete(f"/api/v1/share/{share_id}", headers=val).status_code in (403, 404)

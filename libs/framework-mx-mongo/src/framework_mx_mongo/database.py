@@ -42,11 +42,10 @@ _NO_TRANSACTIONS = {20, 263}  # IllegalOperation, OperationNotSupportedInTransac
 
 
 class MongoTransaction:
-    """One unit of work: a client session, inside a multi-document transaction for writes."""
+    """One unit of work: a client session, inside a multi-document transaction once it writes."""
 
-    def __init__(self, session: AsyncClientSession, *, write: bool) -> None:
+    def __init__(self, session: AsyncClientSession) -> None:
         self.session = session
-        self.write = write
         self.open = True
 
 
@@ -60,9 +59,8 @@ class MongoDatabase:
         self._db: AsyncDatabase[Document] | None = None
         self._transactions_checked = False
         self._collections: set[str] | None = None
-        self._write_lock = (
-            asyncio.Lock() if config.single_writer else None
-        )  # see require_transactions
+        # Serializes write transactions in single-writer mode (see require_transactions).
+        self._write_lock = asyncio.Lock() if config.single_writer else None
         self.active: ContextVar[MongoTransaction | None] = ContextVar(
             f"framework_m_mongo_{id(self)}", default=None
         )
@@ -149,7 +147,7 @@ class MongoDatabase:
             with translated():
                 session = self.client.start_session(causal_consistency=True)
             try:
-                tx = MongoTransaction(session, write=write)
+                tx = MongoTransaction(session)
                 token = self.active.set(tx)
                 try:
                     if write:

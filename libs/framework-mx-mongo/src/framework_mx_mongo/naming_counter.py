@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
@@ -36,21 +38,22 @@ class MongoNamingCounter:
 
     async def _bump(self, key: str, count: int, session: AsyncClientSession | None) -> int:
         collection = self.database.collection(COLLECTION)
+
+        async def bump() -> Any:
+            return await collection.find_one_and_update(
+                {"_id": key},
+                {"$inc": {"current": count}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+                session=session,
+            )
+
         with translated("naming series"):
-            for _ in range(2):
-                try:
-                    found = await collection.find_one_and_update(
-                        {"_id": key},
-                        {"$inc": {"current": count}},
-                        upsert=True,
-                        return_document=ReturnDocument.AFTER,
-                        session=session,
-                    )
-                except DuplicateKeyError:
-                    continue  # two first calls upserted at once; the document exists now
-                assert found is not None  # upsert with AFTER always returns the document
-                return int(found["current"])
-            raise AssertionError("unreachable: the retry finds the document")  # pragma: no cover
+            try:
+                found = await bump()
+            except DuplicateKeyError:  # two first calls upserted at once; the document exists now
+                found = await bump()
+        return int(found["current"])
 
     async def current(self, key: str) -> int:
         with translated("naming series"):

@@ -77,11 +77,8 @@ class MongoOutbox:
         if not event_ids:
             return
         async with self.database.exclusive():
-            await self._mark(event_ids)
-
-    async def _mark(self, event_ids: Sequence[UUID]) -> None:
-        with translated("outbox"):
-            await self.database.collection(COLLECTION).update_many(
-                {"_id": {"$in": list(event_ids)}, "published_at": {"$eq": None}},
-                {"$set": {"published_at": datetime.now(UTC)}},
-            )
+            with translated("outbox"):
+                await self.database.collection(COLLECTION).update_many(
+                    {"_id": {"$in": list(event_ids)}, "published_at": {"$eq": None}},
+                    {"$set": {"published_at": datetime.now(UTC)}},
+                )

@@ -742,14 +742,12 @@ class Kernel:
         inside a larger operation, whose other writes would be repeated."""
         meta = self.meta(doctype)
         retry = version is None and not self.scopes.active
-        attempts = UNVERSIONED_UPDATE_ATTEMPTS if retry else 1
-        for attempt in range(1, attempts + 1):
+        for _ in range(UNVERSIONED_UPDATE_ATTEMPTS - 1 if retry else 0):
             try:
                 return await self._update(ctx, meta, key, changes, version, replace)
             except VersionConflict:
-                if attempt == attempts:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+                continue
+        return await self._update(ctx, meta, key, changes, version, replace)
 
     async def _update(
         self,

@@ -61,12 +61,12 @@ class SyncSchema:
 
 
 async def verify(migrations: Migrations) -> None:
-    from .migrations.progress import label
-
     """Start-up's promise: the database is at the latest revision and matches the DocTypes.
 
     Raises ``ConfigurationError`` saying which command fixes it (``m migrate upgrade`` when
     revisions are pending, ``m migrate revision`` when the DocTypes changed since the last one)."""
+    from .migrations.progress import label
+
     status = await migrations.status()
     if not status.at_head:
         at = ", ".join(status.current) or "no revision (empty or never migrated)"

@@ -146,10 +146,15 @@ class SqlDatabase:
         return self._write_locks.setdefault(bind, asyncio.Lock())
 
     def counter_engine(self) -> AsyncEngine:
-        """PostgreSQL: a small pool of its own for naming counters."""
+        """PostgreSQL: a small pool of its own for naming counters. Each use is one atomic upsert,
+        so its connections run in autocommit (no BEGIN/COMMIT round trips around it)."""
         if self._counter_engine is None:
             self._counter_engine = create_async_engine(
-                self.config.url, pool_size=2, max_overflow=8, pool_pre_ping=True
+                self.config.url,
+                pool_size=2,
+                max_overflow=8,
+                pool_pre_ping=True,
+                isolation_level="AUTOCOMMIT",
             )
         return self._counter_engine
 

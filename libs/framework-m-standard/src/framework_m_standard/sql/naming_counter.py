@@ -41,9 +41,7 @@ class SqlNamingCounter:
         if count < 1:
             raise ValueError("count must be at least 1")
         if self.db.dialect() == "postgresql":
-            # One atomic upsert, so no BEGIN/COMMIT round trips around it.
             async with self.db.counter_engine().connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 return await self._run(conn, key, count)
         active = self.db.active.get()
         if active is not None and active.write and active.open:
