@@ -1,0 +1,1 @@
+"""Commands Studio adds to ``m``: ``new``, ``codegen``, ``docs`` and ``studio``."""
