@@ -1,0 +1,401 @@
+"""Studio's operations on a project: list, read, preview, create, update and delete DocTypes.
+
+Every read returns an ``etag`` (a hash of the file's bytes); every write names the etag it was based
+on and is refused with a Conflict when the file changed on disk since, so Studio never overwrites a
+developer's concurrent edit. Writes replace files atomically and only inside the project.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from framework_m_core.composition.settings import CONFIG_FILE, load_settings
+from framework_m_core.errors import Conflict, NotFound, ValidationError
+
+from . import renames as rename_log
+from .edit import find_class, update_doctype
+from .field_types import FieldType, all_types
+from .generate import doctype_module, snake_case
+from .model import ControllerModel, DocTypeModel
+from .parse import doctype_classes, read_module
+from .project import AppSource, Project
+from .registration import register, unregister
+from .render import Catalog
+
+
+def etag_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class DocTypeSummary(BaseModel):
+    name: str
+    label: str
+    is_child: bool
+    module: str
+    path: str
+    fields: int
+
+
+class AppListing(BaseModel):
+    app: str
+    package: str
+    editable: bool
+    doctypes: list[DocTypeSummary]
+
+
+class DocTypeView(BaseModel):
+    """One DocType as Studio shows it: the schema, where it lives and the etag of that file."""
+
+    app: str
+    module: str
+    path: str
+    etag: str
+    editable: bool
+    doctype: DocTypeModel
+    controller: ControllerModel | None = None
+    source: str
+    renames: list[tuple[str, str]] = []
+
+
+class Preview(BaseModel):
+    """What a save would write, without writing: the whole new file and a diff against disk."""
+
+    path: str
+    source: str
+    diff: str
+    renames: list[tuple[str, str]] = []
+    app_path: str | None = None
+    app_source: str | None = None
+
+
+@dataclass
+class _Located:
+    app: AppSource
+    path: Path
+    data: bytes
+    doctype: DocTypeModel
+    controller: ControllerModel | None
+
+
+@dataclass
+class Workspace:
+    """A project and the field types of the environment; one writer at a time."""
+
+    project: Project
+    types: list[FieldType] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        types, problems = all_types()
+        return cls(Project(root), types, problems)
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def _scan(self) -> dict[str, tuple[AppSource, Path, str]]:
+        """DocType class name → (app, file, module) for every app's sources."""
+        import libcst as cst
+
+        found: dict[str, tuple[AppSource, Path, str]] = {}
+        for app in self.project.apps():
+            for path in app.python_files():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if "DocType" not in text:
+                    continue
+                try:
+                    module = cst.parse_module(text)
+                except cst.ParserSyntaxError:
+                    continue
+                for cls in doctype_classes(module):
+                    found.setdefault(cls.name.value, (app, path, app.module_of(path)))
+        return found
+
+    def catalog(self, for_module: str | None = None) -> Catalog:
+        """Field types, and the import path of every child DocType as seen from ``for_module``."""
+        children: dict[str, str] = {}
+        for name, (_app, _path, module) in self._scan().items():
+            if module != for_module:  # a child declared in the same module needs no import
+                children[name] = _relative(module, for_module) if for_module else module
+        return Catalog({t.key: t for t in self.types}, children)
+
+    def listing(self, query: str = "") -> list[AppListing]:
+        needle = query.strip().lower()
+        by_app: dict[str, AppListing] = {
+            app.name: AppListing(
+                app=app.name, package=app.package, editable=app.editable, doctypes=[]
+            )
+            for app in self.project.apps()
+        }
+        catalog = self.catalog()
+        for name, (app, path, module) in sorted(self._scan().items()):
+            if needle and needle not in name.lower() and needle not in module.lower():
+                continue
+            try:
+                contents = read_module(path.read_text(encoding="utf-8"), catalog)
+            except ValidationError:
+                continue
+            doctype = next((d for d in contents.doctypes if d.name == name), None)
+            if doctype is None:
+                continue
+            by_app[app.name].doctypes.append(
+                DocTypeSummary(
+                    name=name,
+                    label=doctype.meta.label or name,
+                    is_child=doctype.is_child,
+                    module=module,
+                    path=self._shown(path),
+                    fields=len(doctype.fields),
+                )
+            )
+        return [listing for listing in by_app.values() if listing.doctypes or not needle]
+
+    def _shown(self, path: Path) -> str:
+        resolved = path.resolve()
+        if resolved.is_relative_to(self.project.root):
+            return str(resolved.relative_to(self.project.root))
+        return str(resolved)
+
+    def _locate(self, name: str) -> _Located:
+        entry = self._scan().get(name)
+        if entry is None:
+            raise NotFound(f"there is no DocType {name!r} in the project's apps")
+        app, path, module = entry
+        data = path.read_bytes()
+        contents = read_module(data.decode("utf-8"), self.catalog(module))
+        doctype = next((d for d in contents.doctypes if d.name == name), None)
+        if doctype is None:
+            raise NotFound(f"DocType {name!r} is no longer in {self._shown(path)}")
+        controller = next((c for c in contents.controllers if c.doctype == name), None)
+        return _Located(app, path, data, doctype, controller)
+
+    def read(self, name: str) -> DocTypeView:
+        found = self._locate(name)
+        return self._view(found.app, found.path, found.data, found.doctype, found.controller)
+
+    def _view(
+        self,
+        app: AppSource,
+        path: Path,
+        data: bytes,
+        doctype: DocTypeModel,
+        controller: ControllerModel | None,
+        renames: list[tuple[str, str]] | None = None,
+    ) -> DocTypeView:
+        return DocTypeView(
+            app=app.name,
+            module=app.module_of(path),
+            path=self._shown(path),
+            etag=etag_of(data),
+            editable=app.editable,
+            doctype=doctype,
+            controller=controller,
+            source=data.decode("utf-8"),
+            renames=renames or [],
+        )
+
+    # Planning (shared by preview and write) ----------------------------------------------------
+
+    def _plan_update(
+        self, name: str, doctype: DocTypeModel, etag: str | None
+    ) -> tuple[_Located, str, list[tuple[str, str]]]:
+        if doctype.name != name:
+            raise ValidationError(
+                "a DocType cannot be renamed in Studio (its table and links would break)"
+            )
+        found = self._locate(name)
+        if etag is not None and etag != etag_of(found.data):
+            raise Conflict(
+                f"{self._shown(found.path)} changed on disk since it was read",
+                details={
+                    "path": self._shown(found.path),
+                    "etag": etag_of(found.data),
+                    "source": found.data.decode("utf-8"),
+                },
+            )
+        if doctype.is_child != found.doctype.is_child:
+            raise ValidationError("a DocType cannot become a child DocType or stop being one")
+        self._check_references(doctype)
+        result = update_doctype(
+            found.data.decode("utf-8"), doctype, self.catalog(found.app.module_of(found.path))
+        )
+        return found, result.source, result.renames
+
+    def _plan_create(
+        self, app_name: str, doctype: DocTypeModel
+    ) -> tuple[AppSource, Path, str, str | None]:
+        app = self.project.app(app_name)
+        if doctype.name in self._scan():
+            raise Conflict(f"DocType {doctype.name!r} already exists")
+        path = self.project.editable_file(app, app.directory / f"{snake_case(doctype.name)}.py")
+        if path.exists():
+            raise Conflict(f"{self._shown(path)} already exists")
+        self._check_references(doctype)
+        module = app.module_of(path)
+        source = doctype_module(doctype, self.catalog(module))
+        app_source = None
+        if not doctype.is_child:
+            app_file = self.project.editable_file(app, app.app_file)
+            app_source = register(
+                app_file.read_text(encoding="utf-8"),
+                app.app_attr,
+                doctype.name,
+                _relative(module, app.app_module),
+                controller=True,
+            )
+        return app, path, source, app_source
+
+    def _check_references(self, doctype: DocTypeModel) -> None:
+        known = self._scan()
+        for f in doctype.fields:
+            if f.type == "table" and f.child not in known:
+                raise ValidationError(f"field {f.name!r}: there is no child DocType {f.child!r}")
+            if f.type not in {t.key for t in self.types} and f.type != "python":
+                raise ValidationError(f"field {f.name!r}: unknown field type {f.type!r}")
+
+    def preview(
+        self, doctype: DocTypeModel, *, app: str | None = None, etag: str | None = None
+    ) -> Preview:
+        if doctype.name in self._scan():
+            found, source, renames = self._plan_update(doctype.name, doctype, etag)
+            old = found.data.decode("utf-8")
+            return Preview(
+                path=self._shown(found.path),
+                source=source,
+                diff=_diff(old, source, self._shown(found.path)),
+                renames=renames,
+            )
+        if app is None:
+            raise ValidationError("a new DocType needs the app it belongs to")
+        target, path, source, app_source = self._plan_create(app, doctype)
+        return Preview(
+            path=self._shown(path),
+            source=source,
+            diff=_diff("", source, self._shown(path)),
+            app_path=self._shown(target.app_file) if app_source else None,
+            app_source=app_source,
+        )
+
+    # Writing -----------------------------------------------------------------------------------
+
+    def create(self, app: str, doctype: DocTypeModel) -> DocTypeView:
+        with self._lock:
+            target, path, source, app_source = self._plan_create(app, doctype)
+            _write(path, source, new=True)
+            if app_source is not None:
+                _write(target.app_file, app_source)
+        return self.read(doctype.name)
+
+    def update(self, name: str, doctype: DocTypeModel, etag: str) -> DocTypeView:
+        with self._lock:
+            found, source, renames = self._plan_update(name, doctype, etag)
+            self.project.editable_file(found.app, found.path)
+            if renames:
+                rename_log.record(self.renames_file(), name, renames)
+            _write(found.path, source)
+        view = self.read(name)
+        view.renames = renames
+        return view
+
+    def delete(self, name: str, etag: str) -> None:
+        import libcst as cst
+
+        with self._lock:
+            found = self._locate(name)
+            path = self.project.editable_file(found.app, found.path)
+            if etag != etag_of(found.data):
+                raise Conflict(
+                    f"{self._shown(path)} changed on disk since it was read",
+                    details={"path": self._shown(path), "etag": etag_of(found.data)},
+                )
+            users = [
+                other
+                for other, (_a, p, _m) in self._scan().items()
+                if other != name
+                and found.doctype.is_child
+                and f"list[{name}]" in p.read_text(encoding="utf-8")
+            ]
+            if users:
+                raise Conflict(f"child DocType {name!r} is used by {', '.join(sorted(users))}")
+            module = cst.parse_module(found.data.decode("utf-8"))
+            find_class(module, name)
+            controller = found.controller.name if found.controller else None
+            kept = [
+                s
+                for s in module.body
+                if not (isinstance(s, cst.ClassDef) and s.name.value in {name, controller})
+            ]
+            remaining = module.with_changes(body=kept)
+            if not found.doctype.is_child:
+                app_file = self.project.editable_file(found.app, found.app.app_file)
+                if app_file != path:
+                    module_path = _relative(found.app.module_of(path), found.app.app_module)
+                    _write(
+                        app_file,
+                        unregister(
+                            app_file.read_text(encoding="utf-8"),
+                            found.app.app_attr,
+                            name,
+                            module_path,
+                        ),
+                    )
+            if any(isinstance(s, cst.ClassDef) for s in remaining.body):
+                _write(path, remaining.code)
+            else:
+                path.unlink()
+
+    def renames_file(self) -> Path:
+        """``renames.toml`` in the migrations directory the project's database settings name."""
+        from framework_m_standard.sql.config import database_config
+        from framework_m_standard.sql.migrations import migrations_directory
+
+        config_path = self.project.root / CONFIG_FILE
+        settings = load_settings(config_path if config_path.is_file() else None, env={})
+        directory = migrations_directory(settings, database_config(settings, self.project.root))
+        if not directory.is_absolute():
+            directory = self.project.root / directory
+        return self.project.inside(directory / rename_log.RENAMES_FILE)
+
+
+def _relative(module: str, from_module: str | None) -> str:
+    """``crm.invoice_item`` as imported from ``crm.app``: ``.invoice_item``."""
+    if from_module is None:
+        return module
+    here = from_module.split(".")[:-1]
+    target = module.split(".")
+    if target[: len(here)] == here and here:
+        return "." + ".".join(target[len(here) :])
+    return module
+
+
+def _diff(old: str, new: str, path: str) -> str:
+    return "".join(
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
+    )
+
+
+def _write(path: Path, text: str, *, new: bool = False) -> None:
+    """Replace ``path`` atomically (a reader sees the old file or the new one, never half)."""
+    if new and path.exists():
+        raise Conflict(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
