@@ -21,10 +21,8 @@ from .imports import ensure_imports, prune_imports
 from .model import DocTypeModel, FieldModel, MetaModel
 from .parse import (
     FieldNode,
-    code,
     docstring,
     field_nodes,
-    meta_assignments,
     read_doctype,
     type_info,
     value_info,
@@ -105,8 +103,23 @@ def _carry(statement: Statement, carried: list[cst.EmptyLine]) -> Statement:
     return _with_leading(statement, [*blanks, *comments, *own])
 
 
+class _Comments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """Whether a comment sits anywhere inside ``node`` (``#`` in a string does not count)."""
+    visitor = _Comments()
+    node.visit(visitor)
+    return visitor.found
+
+
 def _has_inner_comment(node: FieldNode) -> bool:
-    return "#" in code(node.ann)
+    return has_comment(node.ann)
 
 
 def _claims(old: DocTypeModel, new: DocTypeModel) -> dict[str, str | None]:
@@ -325,9 +338,6 @@ class DocTypeEditor:
         assert isinstance(meta.body, cst.IndentedBlock)
         inner = _indent(self.module, meta.body, indent)
         statements = _stmts(meta.body.body)
-        present: dict[str, Statement] = {
-            name: statement for name, statement, _value in meta_assignments(meta)
-        }
         options = [
             *META_ORDER,
             *[k for k in old.other if k not in META_ORDER],
@@ -343,39 +353,34 @@ class DocTypeEditor:
             if before == after:
                 continue
             rendered = meta_statement(new.meta, option, inner)
-            current = present.get(option)
+            i = _option_index(statements, option)
             if rendered is None:
-                if current is not None:
-                    i = statements.index(current)
-                    del statements[i]
+                if i is not None:
+                    removed = statements.pop(i)
                     if i < len(statements):
-                        statements[i] = _carry(statements[i], list(current.leading_lines))
+                        statements[i] = _carry(statements[i], list(removed.leading_lines))
                 continue
             fresh = _parse_in_block(rendered.source, 2, self.module)
-            if current is not None:
+            if i is not None:
+                current = statements[i]
                 assert isinstance(current, cst.SimpleStatementLine)
-                replaced = fresh.with_changes(
+                statements[i] = fresh.with_changes(
                     leading_lines=current.leading_lines,
                     trailing_whitespace=current.trailing_whitespace,
                 )
-                statements[statements.index(current)] = replaced
-                present[option] = replaced
                 continue
             earlier = [
-                present[o]
+                j
                 for o in options[: options.index(option)]
-                if o in present and present[o] in statements
+                if (j := _option_index(statements, o)) is not None
             ]
             where = (
-                statements.index(earlier[-1]) + 1
-                if earlier
-                else (1 if docstring(statements[:1]) is not None else 0)
+                max(earlier) + 1 if earlier else (1 if docstring(statements[:1]) is not None else 0)
             )
             statements.insert(where, fresh)
-            present[option] = fresh
         statements = [s for s in statements if not _is_pass(s)]
         if not statements:
-            if "#" in code(meta.body):
+            if has_comment(meta.body):
                 statements = [cst.SimpleStatementLine([cst.Pass()])]
             else:
                 del body[at]
@@ -420,6 +425,23 @@ def _known(meta: MetaModel, option: str) -> str | None:
         return None
     value = meta_value(meta, option)
     return None if value is None else value.source
+
+
+def _option_index(statements: list[Statement], option: str) -> int | None:
+    """Where ``option = …`` is in a Meta body (by name: statements are rebuilt as we edit)."""
+    for i, statement in enumerate(statements):
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            target = (
+                small.targets[0].target
+                if isinstance(small, cst.Assign) and len(small.targets) == 1
+                else small.target
+                if isinstance(small, cst.AnnAssign)
+                else None
+            )
+            if isinstance(target, cst.Name) and target.value == option:
+                return i
+    return None
 
 
 def _is_pass(statement: Statement) -> bool:

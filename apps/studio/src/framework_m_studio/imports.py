@@ -105,7 +105,9 @@ def _names(node: cst.ImportFrom) -> list[str] | None:
 
 
 def _has_comment(node: cst.CSTNode) -> bool:
-    return "#" in cst.parse_module("").code_for_node(node)
+    from .edit import has_comment
+
+    return has_comment(node)
 
 
 def _statement(text: str) -> cst.SimpleStatementLine:
