@@ -8,6 +8,8 @@ from typing import Annotated
 
 from cyclopts import App, Parameter
 
+from ..scaffold.adapter import adapter
+
 new = App(name="new", help="Scaffold an app, a DocType or an adapter package.")
 
 
@@ -97,3 +99,6 @@ def new_doctype(
     for path in [*written, *changed]:
         print(f"  {path}")
     return 0
+
+
+new.command(adapter, name="adapter")
