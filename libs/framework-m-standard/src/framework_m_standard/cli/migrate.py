@@ -255,20 +255,30 @@ def revision(
         Accept every proposed rename and drop without asking (for scripts).
     rename
         DocType.old_field=new_field: a known rename, applied without asking (repeatable).
+        Renames Studio recorded in the migrations directory's renames.toml are applied too.
     """
     from ..sql.migrations import RenameHint, Review
     from ..sql.migrations.project import doctype_tables
+    from ..sql.migrations.review import RECORDED_RENAMES, recorded_renames
 
     hints = [RenameHint.parse(text) for text in rename]
 
     async def work(migrations: Migrations) -> int:
+        directory = migrations.project.directory
+        recorded = recorded_renames(directory) if autogenerate else []
         review = Review(
             doctype_tables(migrations.project.metas),
             hints=hints,
+            recorded=recorded,
             assume_yes=yes,
             ask=_ask if sys.stdin.isatty() else None,
         )
         written = await migrations.revision(message, autogenerate=autogenerate, review=review)
+        if recorded:
+            # Applied, or matching nothing any more: either way they are settled.
+            (directory / RECORDED_RENAMES).unlink(missing_ok=True)
+            for hint in recorded:
+                print(f"recorded rename {hint}: {'applied' if written else 'nothing to rename'}")
         if written is None:
             print("no changes: the database already matches the DocTypes; nothing was written")
             return 0
