@@ -23,10 +23,12 @@ KINDS += ["select", "link", "table", "json"]
 CHILDREN = ["InvoiceRow", "Line"]
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: not keyword.iskeyword(n)
-    and n not in RESERVED_FIELDS
-    and not n.startswith("model_")
-    and n not in ("self", "cls")
+    lambda n: (
+        not keyword.iskeyword(n)
+        and n not in RESERVED_FIELDS
+        and not n.startswith("model_")
+        and n not in ("self", "cls")
+    )
 )
 class_names = st.from_regex(r"[A-Z][a-z]{1,6}([A-Z][a-z]{1,5})?", fullmatch=True).filter(
     lambda n: not keyword.iskeyword(n)
@@ -143,7 +145,7 @@ def _default(kind: str, data: dict[str, Any]) -> st.SearchStrategy[Any]:
 @st.composite
 def permissions(draw: st.DrawFn) -> list[PermissionModel]:
     roles = st.one_of(text, st.just(Expr(source="SALES_USER")))
-    rules = draw(
+    return draw(
         st.lists(
             st.builds(
                 PermissionModel,
@@ -154,7 +156,6 @@ def permissions(draw: st.DrawFn) -> list[PermissionModel]:
             max_size=3,
         )
     )
-    return rules
 
 
 @st.composite

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from framework_m_standard.sql.migrations.review import RECORDED_RENAMES
 from framework_m_studio.project import Project
 from framework_m_studio.renames import RENAMES_FILE, read
 from framework_m_studio.workspace import Workspace
-from framework_m_standard.sql.migrations.review import RECORDED_RENAMES
 
 M = Path(sys.executable).with_name("m")
 EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "invoicing.py"
