@@ -182,7 +182,11 @@ def check_target(directory: Path) -> None:
         return
     if not directory.is_dir():
         raise ValidationError(f"{directory} exists and is not a directory")
-    if any(directory.iterdir()):
+    try:
+        taken = any(directory.iterdir())
+    except OSError as exc:
+        raise ValidationError(f"cannot read directory {directory}: {exc.strerror or exc}") from exc
+    if taken:
         raise ValidationError(
             f"directory {directory} is not empty; choose another one with --directory"
         )
