@@ -170,7 +170,7 @@ def class_names(names: PackageNames) -> dict[str, str]:
         "outbox": _with_suffix(prefix, "Outbox"),
         "naming_counter": _with_suffix(prefix, "NamingCounter"),
         "cache": _with_suffix(prefix, "Cache"),
-        "event_bus": _with_suffix(prefix, "EventBus"),
+        "event_bus": prefix if prefix.endswith("Bus") else prefix + "EventBus",
         "config": _with_suffix(prefix, "Config"),
         "provider": _with_suffix(prefix, "Provider"),
     }
