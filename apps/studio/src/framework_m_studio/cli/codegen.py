@@ -46,8 +46,14 @@ def client(
         Print what was written as JSON (for scripts).
     """
     from ..codegen import build_document, document_url, fetch_document, generate_client
+    from ..codegen.output import python_package, typescript_file
 
     target = output or Path("api_client" if lang == "python" else "api_client.ts")
+    # A bad --output fails before any document is fetched or built.
+    if lang == "python":
+        python_package(target)
+    else:
+        typescript_file(target)
     if url is not None:
         source = document_url(url)
         document = fetch_document(url)

@@ -6,6 +6,7 @@ Every generated file carries ``MARKER`` near its top. A file that exists without
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,15 +71,25 @@ def write(files: Mapping[Path, str]) -> list[Path]:
             f"{'was' if len(foreign) == 1 else 'were'} not written by m codegen client; "
             "move it away or choose another --output",
         )
-    written = []
-    for path, text in files.items():
-        temporary = path.with_name(f".{path.name}.partial")
-        try:
+    return write_all(files, "--output")
+
+
+def write_all(files: Mapping[Path, str], option: str) -> list[Path]:
+    """Write every file or none: all are written to temporary neighbours first, then renamed into
+    place (each rename is atomic), so a failure leaves the previous files as they were."""
+    partials: dict[Path, Path] = {}
+    try:
+        for path, text in files.items():
+            partial = path.with_name(f".{path.name}.partial")
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8", newline="\n")
-            os.replace(temporary, path)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise _refuse("--output", f"cannot write {path}: {exc.strerror or exc}") from None
-        written.append(path)
-    return written
+            partial.write_text(text, encoding="utf-8", newline="\n")
+            partials[path] = partial
+        for path, partial in partials.items():
+            os.replace(partial, path)
+    except OSError as exc:
+        for partial in partials.values():
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        target = exc.filename or "the output"
+        raise _refuse(option, f"cannot write {target}: {exc.strerror or exc}") from None
+    return list(files)

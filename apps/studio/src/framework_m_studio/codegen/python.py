@@ -331,9 +331,8 @@ class PythonRenderer:
                 default = "None"
                 if not prop.type.nullable and kind != "Any":
                     kind = f"{kind} | None"
-            if default[:1] in ("[", "{"):
-                # Mutable defaults are made afresh for each instance.
-                factory = {"[]": "list", "{}": "dict"}.get(default, f"lambda: {default}")
+            if default in ("[]", "{}"):
+                factory = "list" if default == "[]" else "dict"
                 value = self._field_call(f"default_factory={factory}", alias, imports)
             elif alias:
                 value = self._field_call(f"default={default}", alias, imports)
