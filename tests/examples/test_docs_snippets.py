@@ -16,8 +16,9 @@ SNIPPETS = [
 # Snippets that show an adapter package's own test module need that package; they are compiled only.
 NEEDS_OTHER_PACKAGE = ("my_adapter",)
 # Pages whose blocks need a MongoDB and framework-mx-mongo installed: they are run, against both, by
-# libs/framework-mx-mongo/tests/test_docs.py, and only compiled here.
-RUN_ELSEWHERE = ("mongodb.md", "adapter-packages.md")
+# libs/framework-mx-mongo/tests/test_docs.py, and only compiled here. codegen.md's need a generated
+# client and a demo server: apps/studio/tests/test_codegen_client.py runs them.
+RUN_ELSEWHERE = ("mongodb.md", "adapter-packages.md", "codegen.md")
 
 
 @pytest.mark.parametrize(
