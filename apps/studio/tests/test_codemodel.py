@@ -21,9 +21,7 @@ from framework_m_studio.render import Catalog
 from .strategies import doctypes, edits
 
 CATALOG = Catalog.of(InvoiceRow=".invoice_row", Line=".line")
-PROPERTY = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _plain(doctype: DocTypeModel) -> DocTypeModel:
@@ -50,7 +48,7 @@ def test_generated_modules_read_back_as_the_same_schema(doctype: DocTypeModel) -
 
 HAND_WRITTEN_MODULE = [
     "# Hand-written: module-level notes survive every edit.",
-    'RATE_LIMIT = 10  # hand-written constant',
+    "RATE_LIMIT = 10  # hand-written constant",
 ]
 HAND_WRITTEN_METHOD = [
     "    def describe(self) -> str:",
@@ -150,7 +148,9 @@ def test_an_unchanged_schema_changes_nothing() -> None:
     max_examples=1, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
 )
 @given(st.lists(doctypes(), min_size=12, max_size=12, unique_by=lambda d: d.name))
-def test_generated_code_is_ruff_and_mypy_clean(tmp_path_factory: pytest.TempPathFactory, batch: list[DocTypeModel]) -> None:
+def test_generated_code_is_ruff_and_mypy_clean(
+    tmp_path_factory: pytest.TempPathFactory, batch: list[DocTypeModel]
+) -> None:
     package = tmp_path_factory.mktemp("gen") / "generated"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -164,11 +164,38 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path_factory: pytest.TempPath
         (package / f"m{i}.py").write_text(doctype_module(doctype, CATALOG))
     root = package.parent
     ruff = [sys.executable, "-m", "ruff"]
-    subprocess.run([*ruff, "check", "--isolated", "--select", "E,F,W,I,B,UP,SIM,RUF", "--line-length", "100", "--ignore", "E501,RUF001,RUF002,RUF003", "."], cwd=root, check=True)
-    subprocess.run([*ruff, "format", "--isolated", "--line-length", "100", "--check", "."], cwd=root, check=True)
+    subprocess.run(
+        [
+            *ruff,
+            "check",
+            "--isolated",
+            "--select",
+            "E,F,W,I,B,UP,SIM,RUF",
+            "--line-length",
+            "100",
+            "--ignore",
+            "E501,RUF001,RUF002,RUF003",
+            ".",
+        ],
+        cwd=root,
+        check=True,
+    )
+    subprocess.run(
+        [*ruff, "format", "--isolated", "--line-length", "100", "--check", "."],
+        cwd=root,
+        check=True,
+    )
     (root / "mypy.ini").write_text("[mypy]\nstrict = true\nplugins = pydantic.mypy\n")
     subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", "mypy.ini", "generated"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--no-incremental",
+            "--config-file",
+            "mypy.ini",
+            "generated",
+        ],
         cwd=root,
         check=True,
     )

@@ -9,6 +9,7 @@ the app needs no dependency on Studio, and the alias is loaded only to learn its
 from __future__ import annotations
 
 import importlib.metadata
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -78,8 +79,33 @@ def _kind_of(alias: object) -> _Loaded:
 
     model = create_model("_Probe", value=(cast(Any, alias), ...))
     spec = describe_field("value", model.model_fields["value"])
-    doc = getattr(alias, "__doc__", None) or ""
-    return _Loaded(spec.kind, "" if doc.startswith(("Annotated", "Represent")) else doc.strip())
+    return _Loaded(spec.kind, "")
+
+
+def _attribute_docstring(module: str, attr: str) -> str:
+    """The string literal right after ``attr = …`` in ``module``'s source (how aliases are
+    documented; the alias object itself cannot carry a docstring)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return ""
+    with open(spec.origin, encoding="utf-8") as handle:
+        body = ast.parse(handle.read()).body
+    for statement, following in itertools.pairwise(body):
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, ast.AnnAssign)
+            else []
+        )
+        named = any(isinstance(t, ast.Name) and t.id == attr for t in targets)
+        if named and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant):
+            value = following.value.value
+            return " ".join(value.split()) if isinstance(value, str) else ""
+    return ""
 
 
 def registered_types(
@@ -113,7 +139,7 @@ def registered_types(
                 annotation=attr,
                 imports=((module, attr),),
                 source=origin,
-                description=loaded.description,
+                description=_attribute_docstring(module, attr),
             )
         )
     return found, problems

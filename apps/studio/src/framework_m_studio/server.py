@@ -15,6 +15,7 @@ from anyio import to_thread
 from litestar import Litestar, Request, Response, delete, get, post, put
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, Receive, Scope, Send
 from pydantic import BaseModel, ConfigDict
@@ -74,26 +75,30 @@ async def project(request: Request[Any, Any, Any]) -> ProjectInfo:
 
 
 @get("/studio/api/doctypes")
-async def list_doctypes(request: Request[Any, Any, Any], q: str = "") -> list[AppListing]:
+async def list_doctypes(
+    request: Request[Any, Any, Any], q: FromQuery[str] = ""
+) -> list[AppListing]:
     """DocTypes grouped by app; ``q`` filters by name or module."""
     return await to_thread.run_sync(_workspace(request).listing, q)
 
 
 @get("/studio/api/doctypes/{name:str}")
-async def read_doctype(request: Request[Any, Any, Any], name: str) -> DocTypeView:
+async def read_doctype(request: Request[Any, Any, Any], name: FromPath[str]) -> DocTypeView:
     """One DocType: its schema, controller, file, source and etag."""
     return await to_thread.run_sync(_workspace(request).read, name)
 
 
 @post("/studio/api/doctypes")
-async def create_doctype(request: Request[Any, Any, Any], data: CreateBody) -> DocTypeView:
+async def create_doctype(
+    request: Request[Any, Any, Any], data: JSONBody[CreateBody]
+) -> DocTypeView:
     """Write a new DocType module into ``app`` (and register it in the app)."""
     return await to_thread.run_sync(_workspace(request).create, data.app, data.doctype)
 
 
 @put("/studio/api/doctypes/{name:str}")
 async def update_doctype(
-    request: Request[Any, Any, Any], name: str, data: UpdateBody
+    request: Request[Any, Any, Any], name: FromPath[str], data: JSONBody[UpdateBody]
 ) -> DocTypeView:
     """Apply the schema to the DocType's file; 409 when the file changed since ``etag``."""
     ws = _workspace(request)
@@ -101,7 +106,9 @@ async def update_doctype(
 
 
 @delete("/studio/api/doctypes/{name:str}")
-async def delete_doctype(request: Request[Any, Any, Any], name: str, etag: str) -> None:
+async def delete_doctype(
+    request: Request[Any, Any, Any], name: FromPath[str], etag: FromQuery[str]
+) -> None:
     """Remove the DocType (and its controller) from its module and from the app."""
     await to_thread.run_sync(_workspace(request).delete, name, etag)
 
@@ -114,7 +121,7 @@ async def field_types(request: Request[Any, Any, Any]) -> FieldTypes:
 
 
 @post("/studio/api/preview", status_code=200)
-async def preview(request: Request[Any, Any, Any], data: PreviewBody) -> Preview:
+async def preview(request: Request[Any, Any, Any], data: JSONBody[PreviewBody]) -> Preview:
     """The code a save would write, and its diff, without writing anything."""
     ws = _workspace(request)
     return await to_thread.run_sync(partial(ws.preview, data.doctype, app=data.app, etag=data.etag))

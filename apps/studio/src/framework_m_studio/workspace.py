@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from framework_m_core.composition.settings import CONFIG_FILE, load_settings
-from framework_m_core.errors import Conflict, NotFound, ValidationError
+from framework_m_core.errors import Conflict, FieldError, NotFound, ValidationError
 
 from . import renames as rename_log
 from .edit import find_class, update_doctype
@@ -33,6 +33,22 @@ from .render import Catalog
 
 def etag_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+_Stamp = tuple[int, int]
+
+
+def _stamp(path: Path) -> _Stamp:
+    """When and how big: a file rewritten in any way gets another stamp."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@dataclass(frozen=True)
+class _Summary:
+    label: str
+    is_child: bool
+    fields: int
 
 
 class DocTypeSummary(BaseModel):
@@ -93,6 +109,12 @@ class Workspace:
     types: list[FieldType] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # What was learnt from each file, by (mtime, size): every request scans all apps, and parsing
+    # them all again (the framework's own packages included) made each request take seconds.
+    _classes: dict[Path, tuple[_Stamp, list[str]]] = field(default_factory=dict, repr=False)
+    _summaries: dict[tuple[Path, str], tuple[_Stamp, _Summary | None]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
@@ -103,26 +125,40 @@ class Workspace:
 
     def _scan(self) -> dict[str, tuple[AppSource, Path, str]]:
         """DocType class name → (app, file, module) for every app's sources."""
-        import libcst as cst
-
         found: dict[str, tuple[AppSource, Path, str]] = {}
         for app in self.project.apps():
             for path in app.python_files():
-                text = path.read_text(encoding="utf-8", errors="replace")
-                if "DocType" not in text:
-                    continue
-                try:
-                    module = cst.parse_module(text)
-                except cst.ParserSyntaxError:
-                    continue
-                for cls in doctype_classes(module):
-                    found.setdefault(cls.name.value, (app, path, app.module_of(path)))
+                for name in self._classes_in(path):
+                    found.setdefault(name, (app, path, app.module_of(path)))
         return found
+
+    def _classes_in(self, path: Path) -> list[str]:
+        """The DocType classes ``path`` declares; parsed again only when the file changed."""
+        import libcst as cst
+
+        stamp = _stamp(path)
+        cached = self._classes.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        names: list[str] = []
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "DocType" in text:
+            try:
+                names = [cls.name.value for cls in doctype_classes(cst.parse_module(text))]
+            except cst.ParserSyntaxError:
+                names = []
+        self._classes[path] = (stamp, names)
+        return names
 
     def catalog(self, for_module: str | None = None) -> Catalog:
         """Field types, and the import path of every child DocType as seen from ``for_module``."""
+        return self._catalog(self._scan(), for_module)
+
+    def _catalog(
+        self, scanned: dict[str, tuple[AppSource, Path, str]], for_module: str | None = None
+    ) -> Catalog:
         children: dict[str, str] = {}
-        for name, (_app, _path, module) in self._scan().items():
+        for name, (_app, _path, module) in scanned.items():
             if module != for_module:  # a child declared in the same module needs no import
                 children[name] = _relative(module, for_module) if for_module else module
         return Catalog({t.key: t for t in self.types}, children)
@@ -135,28 +171,42 @@ class Workspace:
             )
             for app in self.project.apps()
         }
-        catalog = self.catalog()
-        for name, (app, path, module) in sorted(self._scan().items()):
+        scanned = self._scan()
+        for name, (app, path, module) in sorted(scanned.items()):
             if needle and needle not in name.lower() and needle not in module.lower():
                 continue
-            try:
-                contents = read_module(path.read_text(encoding="utf-8"), catalog)
-            except ValidationError:
-                continue
-            doctype = next((d for d in contents.doctypes if d.name == name), None)
-            if doctype is None:
+            summary = self._summary(name, path, scanned)
+            if summary is None:
                 continue
             by_app[app.name].doctypes.append(
                 DocTypeSummary(
                     name=name,
-                    label=doctype.meta.label or name,
-                    is_child=doctype.is_child,
+                    label=summary.label,
+                    is_child=summary.is_child,
                     module=module,
                     path=self._shown(path),
-                    fields=len(doctype.fields),
+                    fields=summary.fields,
                 )
             )
         return [listing for listing in by_app.values() if listing.doctypes or not needle]
+
+    def _summary(
+        self, name: str, path: Path, scanned: dict[str, tuple[AppSource, Path, str]]
+    ) -> _Summary | None:
+        stamp = _stamp(path)
+        cached = self._summaries.get((path, name))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        summary = None
+        try:
+            contents = read_module(path.read_text(encoding="utf-8"), self._catalog(scanned))
+        except ValidationError:
+            contents = None
+        doctype = next((d for d in contents.doctypes if d.name == name), None) if contents else None
+        if doctype is not None:
+            summary = _Summary(doctype.meta.label or name, doctype.is_child, len(doctype.fields))
+        self._summaries[(path, name)] = (stamp, summary)
+        return summary
 
     def _shown(self, path: Path) -> str:
         resolved = path.resolve()
@@ -255,11 +305,23 @@ class Workspace:
 
     def _check_references(self, doctype: DocTypeModel) -> None:
         known = self._scan()
-        for f in doctype.fields:
+        types = {t.key for t in self.types}
+        errors: list[FieldError] = []
+        for i, f in enumerate(doctype.fields):
+            where: list[str | int] = ["doctype", "fields", i]
             if f.type == "table" and f.child not in known:
-                raise ValidationError(f"field {f.name!r}: there is no child DocType {f.child!r}")
-            if f.type not in {t.key for t in self.types} and f.type != "python":
-                raise ValidationError(f"field {f.name!r}: unknown field type {f.type!r}")
+                errors.append(
+                    FieldError([*where, "child"], f"there is no child DocType {f.child!r}")
+                )
+            if f.type not in types and f.type != "python":
+                errors.append(FieldError([*where, "type"], f"unknown field type {f.type!r}"))
+        if errors:
+            raise ValidationError(
+                "; ".join(
+                    f"field {doctype.fields[e['loc'][2]].name!r}: {e['message']}" for e in errors
+                ),
+                errors,
+            )
 
     def preview(
         self, doctype: DocTypeModel, *, app: str | None = None, etag: str | None = None
