@@ -105,7 +105,7 @@ class TypeScriptRenderer:
             else:
                 schemas.append(doc + self._interface(name, schema))
         methods = allocate(
-            ((op.id, _ident(op.id) if op.id else "call") for op in self.api.operations),
+            ((str(i), _ident(op.id)) for i, op in enumerate(self.api.operations)),
             _CLIENT_MEMBERS | _KEYWORDS,
         )
         title = f"{self.api.title} {self.api.version}".strip()
@@ -113,7 +113,7 @@ class TypeScriptRenderer:
             "client/typescript/client.ts.j2",
             title=title,
             schemas=schemas,
-            methods=[self._method(op, methods[op.id]) for op in self.api.operations],
+            methods=[self._method(op, methods[str(i)]) for i, op in enumerate(self.api.operations)],
             api_key_header=ts_str(self.api.api_key_header) if self.api.api_key_header else None,
             api_key_header_text=self.api.api_key_header or "",
             sign_in=ts_str(self.api.sign_in_path) if self.api.sign_in_path else None,
