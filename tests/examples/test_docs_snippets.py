@@ -17,8 +17,9 @@ SNIPPETS = [
 NEEDS_OTHER_PACKAGE = ("my_adapter",)
 # Pages whose blocks need a MongoDB and framework-mx-mongo installed: they are run, against both, by
 # libs/framework-mx-mongo/tests/test_docs.py, and only compiled here. codegen.md's need a generated
-# client and a demo server: apps/studio/tests/test_codegen_client.py runs them.
-RUN_ELSEWHERE = ("mongodb.md", "adapter-packages.md", "codegen.md")
+# client and a demo server: apps/studio/tests/test_codegen_client.py runs them. studio.md's show what
+# Studio writes: apps/studio/tests/test_docs_studio.py checks Studio writes exactly that.
+RUN_ELSEWHERE = ("mongodb.md", "adapter-packages.md", "codegen.md", "studio.md")
 
 
 @pytest.mark.parametrize(
