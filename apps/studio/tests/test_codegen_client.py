@@ -203,8 +203,15 @@ def test_the_typescript_client_compiles_strict_and_drives_the_demo(
     client = tmp_path / "web" / "client.ts"
     assert f"wrote {Path('web') / 'client.ts'}" in out
     shutil.copy(TS / "journey.ts", tmp_path / "web" / "journey.ts")
-    # One strict compilation checks the client and the code written with it, which then runs.
-    tsc("--outDir", tmp_path / "js", tmp_path / "web" / "journey.ts", client)
+    # The documented snippet imports the default output, ./api_client.ts.
+    shutil.copy(client, tmp_path / "web" / "api_client.ts")
+    guide = (ROOT / "docs" / "codegen.md").read_text()
+    snippet = guide.split("```ts\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "web" / "docs_example.ts").write_text(snippet)
+    # One strict compilation checks the client and the code written with it (the journey, which
+    # then runs, and the documented snippet).
+    sources = [tmp_path / "web" / name for name in ("journey.ts", "docs_example.ts", "client.ts")]
+    tsc("--outDir", tmp_path / "js", *sources)
     (tmp_path / "js" / "package.json").write_text('{"type": "module"}\n')
     result = run(["node", str(tmp_path / "js" / "journey.js"), demo.base], tmp_path)
     assert ok(result).strip() == "journey ok"

@@ -167,6 +167,16 @@ def test_the_sales_invoice_page_states_the_facts(project: Path) -> None:
     assert "What is still owed on this invoice" in method
 
 
+def test_the_excerpt_in_the_docs_is_what_the_command_writes(project: Path) -> None:
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "codegen.md").read_text()
+    excerpt = guide.split("```markdown\n", 1)[1].split("```", 1)[0]
+    assert m_main(["docs", "generate", "--output", "ref"]) == 0
+    page = (project / "ref" / "crm" / "SalesInvoice.md").read_text().splitlines()
+    shown = [line for line in excerpt.splitlines() if line != "..."]
+    assert len(shown) == 6
+    assert all(line in page for line in shown), [line for line in shown if line not in page]
+
+
 def test_other_pages_and_the_index(project: Path) -> None:
     assert m_main(["docs", "generate", "--output", "ref"]) == 0
     customer = (project / "ref" / "crm" / "Customer.md").read_text()
