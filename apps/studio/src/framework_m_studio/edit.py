@@ -23,6 +23,7 @@ from .parse import (
     FieldNode,
     docstring,
     field_nodes,
+    has_comment,
     read_doctype,
     type_info,
     value_info,
@@ -101,21 +102,6 @@ def _carry(statement: Statement, carried: list[cst.EmptyLine]) -> Statement:
     blank_own, _ = _blank_prefix(own)
     blanks = [] if blank_own else [line for line in carried if line.comment is None][:1]
     return _with_leading(statement, [*blanks, *comments, *own])
-
-
-class _Comments(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.found = True
-
-
-def has_comment(node: cst.CSTNode) -> bool:
-    """Whether a comment sits anywhere inside ``node`` (``#`` in a string does not count)."""
-    visitor = _Comments()
-    node.visit(visitor)
-    return visitor.found
 
 
 def _has_inner_comment(node: FieldNode) -> bool:

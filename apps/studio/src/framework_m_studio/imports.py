@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
+from .parse import has_comment
 from .render import LINE_LENGTH, Import
 
 _FUTURE = ("__future__", "annotations")
@@ -104,12 +105,6 @@ def _names(node: cst.ImportFrom) -> list[str] | None:
     return names
 
 
-def _has_comment(node: cst.CSTNode) -> bool:
-    from .edit import has_comment
-
-    return has_comment(node)
-
-
 def _statement(text: str) -> cst.SimpleStatementLine:
     parsed = cst.parse_statement(text)
     assert isinstance(parsed, cst.SimpleStatementLine)
@@ -149,7 +144,7 @@ def ensure_imports(module: cst.Module, needed: Iterable[Import]) -> cst.Module:
                 continue
             statement = body[index]
             assert isinstance(statement, cst.SimpleStatementLine)
-            if _has_comment(node):
+            if has_comment(node):
                 assert not isinstance(node.names, cst.ImportStar)
                 new_names = [
                     *node.names[:-1],
@@ -242,7 +237,7 @@ def prune_imports(module: cst.Module, candidates: Iterable[Import]) -> cst.Modul
             blanks = [] if _blank(own) else [line for line in carried if line.comment is None][:1]
             statement = statement.with_changes(leading_lines=[*blanks, *comments, *own])
             carried = []
-        if node is None or isinstance(node.names, cst.ImportStar) or _has_comment(node):
+        if node is None or isinstance(node.names, cst.ImportStar) or has_comment(node):
             result.append(statement)
             continue
         mod = module_name(node)

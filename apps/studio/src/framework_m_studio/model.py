@@ -11,28 +11,14 @@ import keyword
 import math
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from framework_m_core.meta import ACTIONS, Action
+from framework_m_core.meta import ACTIONS, Action, FieldKind
 from framework_m_core.naming import parse_naming
 
-BUILTIN_KINDS: tuple[str, ...] = (
-    "data",
-    "int",
-    "float",
-    "bool",
-    "decimal",
-    "date",
-    "datetime",
-    "time",
-    "uuid",
-    "select",
-    "link",
-    "table",
-    "json",
-)
+BUILTIN_KINDS: tuple[str, ...] = get_args(FieldKind)
 """Field types every project has: the core's ``FieldKind`` values."""
 _KIND_CONSTRAINTS = {
     "data": {"min_length", "max_length", "pattern"},

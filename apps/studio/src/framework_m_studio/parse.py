@@ -108,6 +108,21 @@ def docstring(body: Sequence[cst.BaseStatement]) -> str | None:
     return None
 
 
+class _Comments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """Whether a comment sits anywhere inside ``node`` (``#`` in a string does not count)."""
+    visitor = _Comments()
+    node.visit(visitor)
+    return visitor.found
+
+
 @dataclass
 class FieldNode:
     """A field's statement and its parts."""

@@ -196,37 +196,21 @@ def parse_field(spec: str) -> FieldModel:
         raise ValidationError(f"--field {spec!r}: {exc}") from None
 
 
-def app_modules(app: AppSource) -> dict[str, str]:
-    """DocType class name → the module declaring it, for every DocType in the app's sources."""
-    import libcst as cst
-
-    from .parse import doctype_classes
-
-    found: dict[str, str] = {}
-    for path in app.python_files():
-        try:
-            module = cst.parse_module(path.read_text(encoding="utf-8"))
-        except cst.ParserSyntaxError:
-            continue
-        for cls in doctype_classes(module):
-            found.setdefault(cls.name.value, app.module_of(path))
-    return found
-
-
-def app_doctypes(app: AppSource) -> dict[str, bool]:
-    """DocType class name → whether it is a child DocType."""
+def app_doctypes(app: AppSource) -> dict[str, tuple[str, bool]]:
+    """DocType class name → (the module declaring it, whether it is a child DocType)."""
     import libcst as cst
 
     from .parse import base_names, doctype_classes
 
-    found: dict[str, bool] = {}
+    found: dict[str, tuple[str, bool]] = {}
     for path in app.python_files():
         try:
             module = cst.parse_module(path.read_text(encoding="utf-8"))
         except cst.ParserSyntaxError:
             continue
         for cls in doctype_classes(module):
-            found.setdefault(cls.name.value, "ChildDocType" in base_names(cls))
+            child = "ChildDocType" in base_names(cls)
+            found.setdefault(cls.name.value, (app.module_of(path), child))
     return found
 
 
@@ -249,12 +233,12 @@ def plan_doctype(
     module_path = app.module_of(path)
     children = app_doctypes(app)
     for f in fields:
-        if f.type == "table" and children.get(f.child or "") is not True:
+        if f.type == "table" and not children.get(f.child or "", ("", False))[1]:
             raise ValidationError(
                 f"field {f.name!r}: {f.child!r} is not a child DocType of app {app.name!r} "
                 "(create it first with m new doctype NAME --child)"
             )
-    modules = {n: _relative(m, module_path) for n, m in app_modules(app).items()}
+    modules = {n: _relative(m, module_path) for n, (m, _child) in children.items()}
     catalog = Catalog.of(all_types()[0], **modules)
     files = {path: doctype_module(doctype, catalog)}
     root = app.distribution_root or app.directory.parent
