@@ -173,6 +173,7 @@ def test_the_documented_examples_run_against_the_demo(demo: Demo, python_client:
     lines = outputs[0].splitlines()
     assert re.fullmatch(r"SINV-\d{4}-\d{5} Draft 240\.00", lines[0]), lines
     assert lines[2:] == [
+        "2",
         "409 version_conflict",
         "1 Unpaid",
         "422 [(('items',), 'add at least one item')]",
