@@ -11,11 +11,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tomllib
 import xml.etree.ElementTree as ET
@@ -34,7 +32,8 @@ from framework_m_studio.scaffold import (
     write_scaffold,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+from .conftest import ROOT, clean_env, run, uv
+
 BIN = Path(sys.executable).parent
 KIT = "framework_m_core.testing.suite"
 SCAFFOLDS = {
@@ -43,35 +42,6 @@ SCAFFOLDS = {
     "event_bus": "acme-bus",
     "naming_counter": "acme-counter",
 }
-
-
-def uv() -> str:
-    found = shutil.which("uv")
-    if found is None:
-        pytest.fail("uv is needed to build and install wheels (scripts/_uv.sh installs it)")
-    return found
-
-
-def run(
-    *command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None, code: int = 0
-) -> subprocess.CompletedProcess[str]:
-    """Run ``command`` to completion; it must exit with ``code`` (both streams shown if not)."""
-    result = subprocess.run(
-        [str(c) for c in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == code, f"{command}: {result.stdout}\n{result.stderr}"
-    return result
-
-
-def clean_env() -> dict[str, str]:
-    """This process's environment without Framework M settings, which would steer selection."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("FRAMEWORK_M_")}
 
 
 @dataclass(frozen=True)
@@ -87,10 +57,11 @@ class Environment:
 
 
 @pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheels(framework_wheels: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The framework's wheels, in a directory of this module's own (scaffold wheels join them)."""
     out = tmp_path_factory.mktemp("wheels")
-    for package in ("framework-m-core", "framework-m-standard"):
-        run(uv(), "build", "-q", "--wheel", "--package", package, "--out-dir", out)
+    for wheel in framework_wheels.glob("*.whl"):
+        shutil.copy(wheel, out)
     return out
 
 
