@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..generate import render_template as render
 from .api import NO_DEFAULT, AliasSchema, Api, ObjectSchema, Operation, Property, TypeRef
 from .layout import INDENT, LIMIT, Code, Group, block, docstring, py_str
 from .names import allocate, pascal, snake, unique
@@ -23,7 +24,6 @@ from .python_types import (
     default_expression,
     enumeration,
 )
-from .templates import render
 
 _CLIENT_MEMBERS = frozenset(
     {"close", "aclose", "sign_in", "token", "api_key", "refresh_token", "base_url", "http"}

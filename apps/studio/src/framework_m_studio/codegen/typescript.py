@@ -11,9 +11,9 @@ import json
 import re
 from typing import Any
 
+from ..generate import render_template as render
 from .api import AliasSchema, Api, ObjectSchema, Operation, Parameter, TypeRef
 from .names import allocate, camel, type_name
-from .templates import render
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 # Reserved words and built-in type names of TypeScript: never an identifier of ours.
