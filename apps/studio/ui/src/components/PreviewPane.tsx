@@ -23,8 +23,7 @@ function DiffView({ diff }: { diff: string }) {
         else if (line.startsWith("-")) cls = "del";
         return (
           <span key={i} class={`line ${cls}`}>
-            {line}
-            {"\n"}
+            {line || " "}
           </span>
         );
       })}
