@@ -23,6 +23,7 @@ def _app_call(module: cst.Module, attr: str) -> cst.Call:
             if (
                 isinstance(small, cst.Assign | cst.AnnAssign)
                 and isinstance(small.value, cst.Call)
+                and code(small.value.func) in ("App", "framework_m.App")
                 and any(
                     isinstance(t.target, cst.Name) and t.target.value == attr
                     for t in (small.targets if isinstance(small, cst.Assign) else [small])
@@ -68,6 +69,14 @@ def _with_arg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
             comma=last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
         )
     return call.with_changes(args=[*args, new_arg])
+
+
+def _without_arg(call: cst.Call, name: str) -> cst.Call:
+    args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == name)]
+    if args and len(args) < len(call.args):
+        last = call.args[-1].comma  # the old last argument's comma (or none) ends the list
+        args[-1] = args[-1].with_changes(comma=last)
+    return call.with_changes(args=args)
 
 
 def _list_with(node: cst.BaseExpression | None, item: str) -> cst.BaseExpression:
@@ -135,6 +144,9 @@ def unregister(source: str, attr: str, doctype: str, module: str) -> str:
     controllers = _argument(new, "controllers")
     if controllers is not None:
         items = [(k, v) for k, v in _dict_items(controllers.value) if k.strip("'\"") != doctype]
-        new = _with_arg(new, "controllers", _dict_source(items))
+        if items:
+            new = _with_arg(new, "controllers", _dict_source(items))
+        else:  # App's default is no controllers: say nothing rather than controllers={}
+            new = _without_arg(new, "controllers")
     tree = tree.visit(_Replace(call, new))
     return prune_imports(tree, {(module, doctype), (module, f"{doctype}Controller")}).code
