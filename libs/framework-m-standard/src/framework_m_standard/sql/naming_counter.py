@@ -11,9 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .database import SqlDatabase
+from .engine import SqlConnection
 from .errors import translated
 
 
@@ -32,7 +32,7 @@ class SqlNamingCounter:
             .returning(table.c.current)
         )
 
-    async def _run(self, conn: AsyncConnection, key: str, count: int) -> int:
+    async def _run(self, conn: SqlConnection, key: str, count: int) -> int:
         with translated("naming series"):
             result = await conn.execute(self._upsert(conn.dialect.name, key, count))
             return int(result.scalar_one())
