@@ -197,9 +197,10 @@ class SqlEngine:
     __slots__ = ("sync_engine",)
 
     def __init__(self, sync_engine: sa.Engine) -> None:
-        if not sync_engine.dialect.is_async:
+        dialect = sync_engine.dialect
+        if not dialect.is_async:
             raise ValueError(
-                f"{sync_engine.url.drivername} is not an asyncio driver "
+                f"{dialect.name}+{dialect.driver} is not an asyncio driver "
                 "(use postgresql+asyncpg or sqlite+aiosqlite)"
             )
         self.sync_engine = sync_engine
