@@ -75,6 +75,10 @@ APP_MODULE = textwrap.dedent("""
         def describe(self, prefix: str = "") -> str:
             return f"{prefix}{self.doc.name}={self.doc.total}"
 
+        @whitelist(action="read")
+        def itself(self) -> Order:
+            return self.doc
+
 
     @rpc(allow_guest=True)
     def ping(word: str = "pong") -> str:
@@ -167,6 +171,10 @@ def test_document_lifecycle_over_http(server: str) -> None:
             json={"id": body["name"], "args": {"prefix": "#"}},
         )
         assert described.json() == {"result": "#ORD-0001=2.00"}
+        itself = http.post("/api/v1/rpc/Order/itself", headers=ANN, json={"id": body["name"]})
+        assert (
+            itself.json()["result"] == http.get(f"/api/v1/Order/{body['id']}", headers=ANN).json()
+        )
         assert (
             http.post(
                 "/api/v1/rpc/Order/validate", headers=ANN, json={"id": body["name"]}

@@ -181,6 +181,14 @@ def test_malformed_login_is_400(project: Project) -> None:
         assert http.post("/api/v1/auth/login", content=b"{not json").status_code == 400
         bad_mode = login(http, "wes@example.com", mode="telepathy")
         assert bad_mode.status_code == 400
+        # Every invalid field is named, not just the first.
+        several = http.post("/api/v1/auth/login", json={"email": "", "password": 1, "mode": "x"})
+        assert several.status_code == 400
+        assert [e["loc"] for e in several.json()["errors"]] == [
+            ["body", "email"],
+            ["body", "password"],
+            ["body", "mode"],
+        ]
 
 
 @pytest.mark.parametrize(

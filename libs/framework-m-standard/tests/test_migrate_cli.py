@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from framework_m_standard.sql.engine import create_engine
 
 M = Path(sys.executable).parent / "m"
 EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "invoicing.py"
@@ -180,7 +181,7 @@ def test_migrate_walkthrough_on_sqlite(tmp_path: Path) -> None:
 
 
 async def _admin(postgres_url: str, statement: str) -> None:
-    engine = create_async_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
     try:
         async with engine.connect() as conn:
             await conn.execute(sa.text(statement))

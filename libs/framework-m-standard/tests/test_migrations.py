@@ -14,13 +14,13 @@ from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from framework_m_core import App, CallerContext, ChildDocType, ConfigurationError, DocType, Link
 from framework_m_core.builtin import app as core_app
 from framework_m_core.composition import Runtime, Settings, load_settings, start_runtime
 from framework_m_core.registry import MetaRegistry
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase, database_config
+from framework_m_standard.sql.engine import create_engine
 from framework_m_standard.sql.migrations import (
     MigrationProject,
     Migrations,
@@ -102,7 +102,7 @@ async def url(server: str) -> AsyncIterator[str]:
         yield server
         return
     name = f"fm_migrate_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
     try:
         async with admin.connect() as conn:
             await conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
@@ -143,7 +143,7 @@ async def upgrade(url: str, app: App, directory: Path, target: str = "heads") ->
 
 
 async def table_names(url: str) -> set[str]:
-    engine = create_async_engine(url, poolclass=sa.NullPool)
+    engine = create_engine(url, poolclass=sa.NullPool)
     try:
         async with engine.connect() as conn:
             return set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))

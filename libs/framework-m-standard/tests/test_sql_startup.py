@@ -1,5 +1,6 @@
 """Start-up on an up-to-date database skips the schema comparison (and never loads Alembic); a
-changed DocType is still compared and applied."""
+changed DocType is still compared and applied. No start-up loads SQLAlchemy's ORM (our engine is
+Core only) or, on PostgreSQL, SQLite's dialect: each is memory every server process would keep."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
+
+from framework_m_standard.sql.testing import postgres_database
 
 SCRIPT = textwrap.dedent("""
     import asyncio, sys
@@ -21,19 +26,32 @@ SCRIPT = textwrap.dedent("""
         settings = Settings.model_validate({{"database": {{"url": sys.argv[1]}}}})
         runtime = await start_runtime(settings, apps=[App(name="notes", doctypes=[Note])])
         await runtime.aclose()
-        print("alembic" in sys.modules)
+        print(" ".join(m for m in {watched} if m in sys.modules))
 
     asyncio.run(main())
 """)
 
 
-def _start(tmp_path: Path, url: str, extra: str = "") -> bool:
+WATCHED = ("alembic", "sqlalchemy.orm", "sqlalchemy.ext.asyncio", "sqlalchemy.dialects.sqlite")
+
+
+def _loaded(tmp_path: Path, url: str, extra: str = "") -> set[str]:
+    """Which of WATCHED a start-up (in a process of its own) loaded."""
     script = tmp_path / "start.py"
-    script.write_text(SCRIPT.format(extra=extra))
+    script.write_text(SCRIPT.format(extra=extra, watched=WATCHED))
     out = subprocess.run(
         [sys.executable, str(script), url], capture_output=True, text=True, timeout=120, check=True
     )
-    return out.stdout.strip().splitlines()[-1] == "True"
+    lines = out.stdout.splitlines()
+    return set(lines[-1].split()) if lines else set()
+
+
+def _start(tmp_path: Path, url: str, extra: str = "") -> bool:
+    """Whether the start-up compared the schema (Alembic loaded); never the ORM."""
+    loaded = _loaded(tmp_path, url, extra)
+    assert "sqlalchemy.orm" not in loaded
+    assert "sqlalchemy.ext.asyncio" not in loaded
+    return "alembic" in loaded
 
 
 def test_a_start_on_an_unchanged_schema_skips_the_comparison(tmp_path: Path) -> None:
@@ -50,3 +68,12 @@ def test_a_start_on_an_unchanged_schema_skips_the_comparison(tmp_path: Path) -> 
         fingerprints = db.execute("SELECT count(*) FROM fm_schema_state").fetchone()
     assert "tag" in columns
     assert fingerprints == (2,)
+
+
+@pytest.mark.anyio
+async def test_a_postgresql_start_loads_neither_the_orm_nor_sqlite(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with postgres_database(postgres_url) as url:
+        _loaded(tmp_path, url)  # the first start compares and creates the tables
+        assert _loaded(tmp_path, url) == set()

@@ -16,19 +16,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from framework_m_core.errors import AdapterError
 from framework_m_core.meta import DocTypeMeta
 
 from .config import DatabaseConfig, pool_options, redact
+from .engine import SqlConnection, SqlEngine, create_engine
 from .errors import translated
 from .tables import SqlSchema
 
 DEFAULT_BIND = "default"
 
 
-def _sqlite_setup(engine: AsyncEngine) -> None:
+def _sqlite_setup(engine: SqlEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
@@ -57,11 +57,11 @@ class SqlTransaction:
         self.db = db
         self.write = write
         self.autocommit = autocommit
-        self._connections: dict[str, AsyncConnection] = {}
+        self._connections: dict[str, SqlConnection] = {}
         self._locks: list[asyncio.Lock] = []
         self.open = True
 
-    async def connection(self, bind: str = DEFAULT_BIND) -> AsyncConnection:
+    async def connection(self, bind: str = DEFAULT_BIND) -> SqlConnection:
         if not self.open:
             raise AdapterError("the transaction is already closed")
         conn = self._connections.get(bind)
@@ -71,37 +71,36 @@ class SqlTransaction:
             if lock is not None:
                 await lock.acquire()
                 self._locks.append(lock)
+            options: dict[str, Any] = {}
+            if self.write and engine.dialect.name == "sqlite":
+                options["framework_m_write"] = True  # read by on_begin above
+            # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its own
+            # snapshot anyway, so reads and single statements lose nothing by it.
+            autocommit = self.autocommit and engine.dialect.name == "postgresql"
+            if autocommit:
+                options["isolation_level"] = "AUTOCOMMIT"
             with translated():
-                conn = await engine.connect()
-                if self.write and engine.dialect.name == "sqlite":  # read by on_begin above
-                    conn = await conn.execution_options(framework_m_write=True)
-                if self.autocommit and engine.dialect.name == "postgresql":
-                    # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its
-                    # own snapshot anyway, so reads and single statements lose nothing by it.
-                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                else:
-                    await conn.begin()
+                conn = await engine.connect(options, begin=not autocommit)
             self._connections[bind] = conn
         return conn
 
-    async def for_meta(self, meta: DocTypeMeta) -> AsyncConnection:
+    async def for_meta(self, meta: DocTypeMeta) -> SqlConnection:
         return await self.connection(self.db.bind_of(meta.name))
 
     async def close(self, *, commit: bool) -> None:
         self.open = False
+        remaining = iter(list(self._connections.values()))
+        self._connections.clear()
         try:
             with translated():
-                for conn in self._connections.values():
-                    if commit:
-                        await conn.commit()
-                    else:
-                        await conn.rollback()
+                for conn in remaining:
+                    await conn.finish(commit=commit)
         finally:
-            for conn in self._connections.values():
+            # After a failed COMMIT: the others go back to the pool, which rolls them back.
+            for conn in remaining:
                 await conn.close()
             for lock in self._locks:
                 lock.release()
-            self._connections.clear()
             self._locks.clear()
 
 
@@ -110,9 +109,9 @@ class SqlDatabase:
 
     def __init__(self, config: DatabaseConfig) -> None:
         self.config = config
-        self._engines: dict[str, AsyncEngine] = {}
+        self._engines: dict[str, SqlEngine] = {}
         self._write_locks: dict[str, asyncio.Lock] = {}
-        self._counter_engine: AsyncEngine | None = None
+        self._counter_engine: SqlEngine | None = None
         self.schema = SqlSchema(same_database=lambda a, b: self.bind_of(a) == self.bind_of(b))
         self.active: ContextVar[SqlTransaction | None] = ContextVar(
             f"framework_m_sql_{id(self)}", default=None
@@ -125,13 +124,11 @@ class SqlDatabase:
     def binds(self) -> list[str]:
         return [DEFAULT_BIND, *self.config.binds]
 
-    def engine(self, bind: str = DEFAULT_BIND) -> AsyncEngine:
+    def engine(self, bind: str = DEFAULT_BIND) -> SqlEngine:
         found = self._engines.get(bind)
         if found is None:
             url = self.config.bind_url(bind)
-            found = create_async_engine(
-                url, echo=self.config.echo, **pool_options(self.config, url)
-            )
+            found = create_engine(url, echo=self.config.echo, **pool_options(self.config, url))
             if found.dialect.name == "sqlite":
                 _sqlite_setup(found)
             self._engines[bind] = found
@@ -145,11 +142,11 @@ class SqlDatabase:
             return None
         return self._write_locks.setdefault(bind, asyncio.Lock())
 
-    def counter_engine(self) -> AsyncEngine:
+    def counter_engine(self) -> SqlEngine:
         """PostgreSQL: a small pool of its own for naming counters. Each use is one atomic upsert,
         so its connections run in autocommit (no BEGIN/COMMIT round trips around it)."""
         if self._counter_engine is None:
-            self._counter_engine = create_async_engine(
+            self._counter_engine = create_engine(
                 self.config.url,
                 pool_size=2,
                 max_overflow=8,

@@ -19,10 +19,10 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy.exc as sa_exc
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from framework_m_core.types import Record
 
+from .engine import SqlConnection
 from .errors import translate
 
 Processor = Callable[[Any], Any] | None
@@ -80,10 +80,9 @@ class DriverStatement:
         return self.results
 
     async def fetch(
-        self, conn: AsyncConnection, params: Mapping[str, Any], doctype: str
+        self, conn: SqlConnection, params: Mapping[str, Any], doctype: str
     ) -> list[Record]:
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert driver is not None  # a checked-out connection always has one
+        driver = await conn.driver_connection()
         arguments = self.arguments(params)
         sync = conn.sync_connection
         if sync is not None and sync.dispatch.before_cursor_execute:

@@ -14,7 +14,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from framework_m_core.errors import AdapterError, NotFound, VersionConflict
@@ -24,6 +23,7 @@ from framework_m_core.types import Record, Transaction
 
 from .database import SqlDatabase, SqlTransaction
 from .driver import DriverStatement, scalar
+from .engine import SqlConnection
 from .errors import translated
 from .filters import compile_filter, filter_params, filter_shape, order_by
 from .tables import DELETED_AT, DocTables
@@ -59,7 +59,7 @@ class SqlRepository:
         return self._prepared(key, build).stmt
 
     async def _select(
-        self, conn: AsyncConnection, prepared: Prepared, params: dict[str, Any], doctype: str
+        self, conn: SqlConnection, prepared: Prepared, params: dict[str, Any], doctype: str
     ) -> list[Record]:
         """Rows of a prepared SELECT as dicts: straight through asyncpg on PostgreSQL."""
         driver = prepared.driver(conn)
@@ -74,7 +74,7 @@ class SqlRepository:
 
     async def _conn(
         self, tx: Transaction, meta: DocTypeMeta
-    ) -> tuple[AsyncConnection, DocTables, str]:
+    ) -> tuple[SqlConnection, DocTables, str]:
         conn = await sql_tx(tx).for_meta(meta)
         return conn, self.db.schema.tables(meta), conn.dialect.name
 
@@ -99,7 +99,7 @@ class SqlRepository:
         return rows
 
     async def _insert_children(
-        self, conn: AsyncConnection, tables: DocTables, records: Iterable[Record]
+        self, conn: SqlConnection, tables: DocTables, records: Iterable[Record]
     ) -> None:
         for table, rows in self._child_rows(tables, records).items():
             if rows:
@@ -117,7 +117,7 @@ class SqlRepository:
             await self._insert_children(conn, tables, records)
 
     async def _load_children(
-        self, conn: AsyncConnection, tables: DocTables, parents: list[Record], wanted: Iterable[str]
+        self, conn: SqlConnection, tables: DocTables, parents: list[Record], wanted: Iterable[str]
     ) -> None:
         """Attach child rows to ``parents``: one query per child table for the whole page."""
         wanted = [f for f in wanted if f in tables.children]
@@ -244,7 +244,7 @@ class SqlRepository:
 
     async def _missing_or_stale(
         self,
-        conn: AsyncConnection,
+        conn: SqlConnection,
         tables: DocTables,
         meta: DocTypeMeta,
         id: UUID,
@@ -362,7 +362,7 @@ class Prepared:
         self.stmt = stmt
         self._driver: DriverStatement | bool | None = False  # False: not compiled yet
 
-    def driver(self, conn: AsyncConnection) -> DriverStatement | None:
+    def driver(self, conn: SqlConnection) -> DriverStatement | None:
         if conn.dialect.name != "postgresql":
             return None
         if self._driver is False:

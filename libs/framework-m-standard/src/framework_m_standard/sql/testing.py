@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from framework_m_core import App, Kernel, MetaRegistry, RolePermissionPolicy
 from framework_m_core.builtin import app as core_app
@@ -33,6 +32,7 @@ from framework_m_core.testing import AdapterProvider, AdapterSet, Capabilities
 
 from .config import DatabaseConfig
 from .database import DEFAULT_BIND, SqlDatabase
+from .engine import SqlEngine, create_engine
 from .naming_counter import SqlNamingCounter
 from .outbox import SqlOutbox
 from .repository import SqlRepository
@@ -87,8 +87,8 @@ def unique_name(prefix: str) -> str:
     return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
 
 
-def _admin_engine(admin_url: str) -> AsyncEngine:
-    return create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+def _admin_engine(admin_url: str) -> SqlEngine:
+    return create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
 
 
 def database_url(admin_url: str, database: str) -> str:

@@ -35,6 +35,7 @@ from .auth import CSRF_HEADER, AuthChainMiddleware, default_strategies
 from .auth_routes import AUTH_ROUTES
 from .config import web_config
 from .documents import document_routes
+from .models import TYPE_DECODERS, TYPE_ENCODERS, FrameworkLitestar, PydanticSchemas
 from .openapi import SECURITY_SCHEMES, DecimalAsText
 from .problems import EXCEPTION_HANDLERS
 from .ratelimit import LoginLimiter
@@ -72,12 +73,14 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
             await runtime.aclose()
 
     strategies = default_strategies(trust_gateway_headers=config.trust_gateway_headers)
-    return Litestar(
+    return FrameworkLitestar(
         route_handlers=routes,
         lifespan=[lifespan],
         state=_state(auth),
         exception_handlers=EXCEPTION_HANDLERS,
-        plugins=[DecimalAsText()],
+        plugins=[DecimalAsText(), PydanticSchemas()],
+        type_decoders=TYPE_DECODERS,
+        type_encoders=TYPE_ENCODERS,
         request_max_body_size=config.max_body_size,
         cors_config=CORSConfig(
             allow_origins=config.cors_origins,

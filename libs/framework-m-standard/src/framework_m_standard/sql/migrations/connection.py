@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from framework_m_core.errors import ConfigurationError
 
 from ..database import DEFAULT_BIND, SqlDatabase
+from ..engine import SqlConnection
 from ..errors import translated
 
 
@@ -37,22 +37,21 @@ def database_exists(db: SqlDatabase) -> bool:
     return name in ("", ":memory:") or name.startswith("file:") or Path(name).exists()
 
 
-async def _pragma(conn: AsyncConnection, statement: str) -> None:
+async def _pragma(conn: SqlConnection, statement: str) -> None:
     """A PRAGMA on the raw driver connection: through SQLAlchemy it would start a transaction first,
     and ``foreign_keys`` is ignored inside one."""
-    raw = await conn.get_raw_connection()
-    driver: Any = raw.driver_connection
+    driver = await conn.driver_connection()
     cursor = await driver.execute(f"PRAGMA {statement}")
     await cursor.close()
 
 
-async def _dangling_references(conn: AsyncConnection) -> list[str]:
+async def _dangling_references(conn: SqlConnection) -> list[str]:
     rows = [tuple(row) for row in await conn.exec_driver_sql("PRAGMA foreign_key_check")]
     return [f"{table} row {rowid} → {parent}" for table, rowid, parent, *_ in rows[:5]]
 
 
 @asynccontextmanager
-async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator[AsyncConnection]:
+async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator[SqlConnection]:
     """A connection of the default database inside one transaction, committed when the block ends
     without an error and rolled back otherwise. ``write=True`` takes SQLite's write lock up front
     (``BEGIN IMMEDIATE``) and suspends foreign-key enforcement as described above."""
@@ -71,7 +70,7 @@ async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator
             if write:
                 await conn.execution_options(framework_m_write=True)
             with translated("schema"):
-                async with conn.begin():
+                async with conn.transaction():
                     yield conn
                     if sqlite and write:
                         dangling = await _dangling_references(conn)

@@ -9,7 +9,6 @@ tables the adapters use, so migrations and runtime can never disagree about a ta
 
 from __future__ import annotations
 
-from argparse import Namespace
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +77,8 @@ class MigrationProject:
     def config(self) -> Config:
         """An Alembic configuration made in code (no alembic.ini); ``%`` in paths is escaped because
         Alembic interpolates option values."""
+        from argparse import Namespace  # like Alembic: not needed by a start-up that skips it
+
         from alembic.config import Config
 
         config = Config(cmd_opts=Namespace(quiet=True))
