@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 SCRIPT = textwrap.dedent("""
     import json, sys
@@ -21,11 +22,13 @@ SCRIPT = textwrap.dedent("""
     before = [m for m in WATCHED if m in sys.modules]
     schemas = app.openapi_schema.to_schema()["components"]["schemas"]
     after = [m for m in WATCHED if m in sys.modules]
-    print(json.dumps({"before": before, "after": after, "user": schemas["User"]}))
+    total = schemas["SalesInvoice"]["properties"]["total"]
+    print(json.dumps({"before": before, "after": after, "user": schemas["User"], "total": total}, default=str))
 """)
 
 
-def test_litestar_plugins_load_only_with_the_schema(tmp_path: Path) -> None:
+def _probe(tmp_path: Path) -> dict[str, Any]:
+    """Build the app in a process of its own and report what the schema step loaded and drew."""
     script = tmp_path / "app.py"
     script.write_text(SCRIPT)
     out = subprocess.run(
@@ -36,8 +39,22 @@ def test_litestar_plugins_load_only_with_the_schema(tmp_path: Path) -> None:
         check=True,
         cwd=tmp_path,
     )
-    found = json.loads(out.stdout.splitlines()[-1])
+    found: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return found
+
+
+def test_litestar_plugins_load_only_with_the_schema(tmp_path: Path) -> None:
+    found = _probe(tmp_path)
     assert found["before"] == []
     assert "litestar.plugins.pydantic" in found["after"]
     assert "attr" not in found["after"]
     assert {"email", "roles"} <= set(found["user"]["properties"])
+
+
+def test_decimal_fields_keep_their_own_description(tmp_path: Path) -> None:
+    """Decimals are documented as text, and the field's own description is not lost to that."""
+    total = _probe(tmp_path)["total"]
+    assert (total["type"], total["format"]) == ("string", "decimal")
+    assert total["description"] == (
+        'Sum of the row amounts (computed). (a decimal number as text, e.g. "12.50")'
+    )

@@ -27,10 +27,13 @@ class DecimalAsText(OpenAPISchemaPlugin):
     def to_openapi_schema(
         self, field_definition: FieldDefinition, schema_creator: SchemaCreator
     ) -> Schema:
+        # The field's own description (``Field(description=…)``) comes first; the encoding follows.
+        own = getattr(field_definition.kwarg_definition, "description", None)
+        encoding = 'a decimal number as text, e.g. "12.50"'
         return Schema(
             type=OpenAPIType.STRING,
             format="decimal",  # type: ignore[arg-type]  # OpenAPI allows any format name
-            description='a decimal number as text, e.g. "12.50"',
+            description=f"{own} ({encoding})" if own else encoding,
         )
 
 
