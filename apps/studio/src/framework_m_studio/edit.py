@@ -17,6 +17,7 @@ import libcst as cst
 
 from framework_m_core.errors import NotFound, ValidationError
 
+from .generate import docstring_source
 from .imports import ensure_imports, prune_imports
 from .model import DocTypeModel, FieldModel, MetaModel
 from .parse import (
@@ -35,6 +36,7 @@ from .render import (
     field_statement,
     meta_block,
     meta_statement,
+    meta_value,
 )
 
 Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
@@ -381,8 +383,6 @@ class DocTypeEditor:
         new: str | None,
         indent: str,
     ) -> tuple[list[Statement], list[cst.EmptyLine]]:
-        from .generate import docstring_source
-
         body, footer = body_and_footer
         if old == new:
             return body, footer
@@ -405,8 +405,6 @@ class DocTypeEditor:
 
 
 def _known(meta: MetaModel, option: str) -> str | None:
-    from .render import meta_value
-
     if option not in META_ORDER:
         return None
     value = meta_value(meta, option)

@@ -32,6 +32,8 @@ class FieldType(BaseModel):
     imports: tuple[tuple[str, str], ...] = ()
     source: str = "framework"
     description: str = ""
+    constraints: tuple[str, ...] = ()
+    """The ``Field`` constraints Studio edits for this type (built-in kinds only)."""
 
 
 _BUILTIN: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ...] = (
@@ -59,8 +61,18 @@ _BUILTIN: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], str], ...] = (
 
 def builtin_types() -> list[FieldType]:
     """The kinds every project has (one per ``FieldKind`` of the core)."""
+    from .model import KIND_CONSTRAINTS
+
     return [
-        FieldType(key=k, label=label, kind=k, annotation=ann, imports=imp, description=doc)
+        FieldType(
+            key=k,
+            label=label,
+            kind=k,
+            annotation=ann,
+            imports=imp,
+            description=doc,
+            constraints=KIND_CONSTRAINTS.get(k, ()),
+        )
         for k, label, ann, imp, doc in _BUILTIN
     ]
 

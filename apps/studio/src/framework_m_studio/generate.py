@@ -89,7 +89,8 @@ def class_source(doctype: DocTypeModel, catalog: Catalog) -> Rendered:
 
 
 def controller_source(doctype: DocTypeModel) -> Rendered:
-    source = render_template("doctype/controller.py.j2", doctype=doctype, label=label_of(doctype))
+    # The class name, not the free-text label: a docstring cannot hold any text unescaped.
+    source = render_template("doctype/controller.py.j2", doctype=doctype)
     return Rendered(source.rstrip("\n"), {("framework_m", "Controller")})
 
 

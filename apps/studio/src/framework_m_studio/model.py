@@ -20,12 +20,13 @@ from framework_m_core.naming import parse_naming
 
 BUILTIN_KINDS: tuple[str, ...] = get_args(FieldKind)
 """Field types every project has: the core's ``FieldKind`` values."""
-_KIND_CONSTRAINTS = {
-    "data": {"min_length", "max_length", "pattern"},
-    "int": {"gt", "ge", "lt", "le"},
-    "float": {"gt", "ge", "lt", "le"},
-    "decimal": {"gt", "ge", "lt", "le", "max_digits", "decimal_places"},
+KIND_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "data": ("min_length", "max_length", "pattern"),
+    "int": ("gt", "ge", "lt", "le"),
+    "float": ("gt", "ge", "lt", "le"),
+    "decimal": ("gt", "ge", "lt", "le", "max_digits", "decimal_places"),
 }
+"""The ``Field`` constraints each kind takes, in the order forms show them (served to the UI)."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -130,8 +131,8 @@ class FieldModel(_Model):
         if self.type != "select" and self.options:
             raise ValueError(f"field {self.name!r}: only a select field has options")
         self._check_default()
-        if self.type in _KIND_CONSTRAINTS or self.type in BUILTIN_KINDS:
-            allowed = _KIND_CONSTRAINTS.get(self.type, set())
+        if self.type in KIND_CONSTRAINTS or self.type in BUILTIN_KINDS:
+            allowed = KIND_CONSTRAINTS.get(self.type, ())
             extra = [k for k, _ in self.constraints.items() if k not in allowed]
             if extra:
                 raise ValueError(f"field {self.name!r}: {self.type} takes no {', '.join(extra)}")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from framework_m_core.composition.settings import CONFIG_FILE
-from framework_m_core.errors import ConfigurationError, PermissionDenied
+from framework_m_core.errors import ConfigurationError, Conflict, PermissionDenied
 
 APPS_GROUP = "framework_m.apps"
 _SKIPPED_DIRS = {"__pycache__", "tests", "migrations", "node_modules", ".venv", "static"}
@@ -144,3 +145,33 @@ class Project:
         if not resolved.is_relative_to(app.directory):
             raise PermissionDenied(f"{path} is outside the package of app {app.name!r}")
         return resolved
+
+
+def relative_module(module: str, from_module: str | None) -> str:
+    """``crm.invoice_item`` as imported from ``crm.app``: ``.invoice_item``."""
+    if from_module is None:
+        return module
+    here = from_module.split(".")[:-1]
+    target = module.split(".")
+    if target[: len(here)] == here and here:
+        return "." + ".".join(target[len(here) :])
+    return module
+
+
+def replace_file(path: Path, text: str, *, new: bool = False) -> None:
+    """Replace ``path`` atomically (a reader sees the old file or the new one, never half)."""
+    if new and path.exists():
+        raise Conflict(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

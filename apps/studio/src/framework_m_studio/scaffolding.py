@@ -20,10 +20,9 @@ from framework_m_core.errors import ConfigurationError, ValidationError
 from .field_types import all_types
 from .generate import doctype_module, render_template, snake_case, test_module
 from .model import Constraints, DocTypeModel, FieldModel, MetaModel
-from .project import APPS_GROUP, AppSource, Project
+from .project import APPS_GROUP, AppSource, Project, relative_module
 from .registration import register
 from .render import Catalog
-from .workspace import _relative
 
 _APP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -238,7 +237,7 @@ def plan_doctype(
                 f"field {f.name!r}: {f.child!r} is not a child DocType of app {app.name!r} "
                 "(create it first with m new doctype NAME --child)"
             )
-    modules = {n: _relative(m, module_path) for n, (m, _child) in children.items()}
+    modules = {n: relative_module(m, module_path) for n, (m, _child) in children.items()}
     catalog = Catalog.of(all_types()[0], **modules)
     files = {path: doctype_module(doctype, catalog)}
     root = app.distribution_root or app.directory.parent
@@ -252,7 +251,7 @@ def plan_doctype(
             app_file.read_text(encoding="utf-8"),
             app.app_attr,
             name,
-            _relative(module_path, app.app_module),
+            relative_module(module_path, app.app_module),
             controller=True,
         )
     return Planned(Path("/"), files), changed

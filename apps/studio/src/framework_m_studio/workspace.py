@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +24,7 @@ from .field_types import FieldType, all_types
 from .generate import doctype_module, snake_case
 from .model import ControllerModel, DocTypeModel
 from .parse import doctype_classes, read_module
-from .project import AppSource, Project
+from .project import AppSource, Project, relative_module, replace_file
 from .registration import register, unregister
 from .render import Catalog
 
@@ -160,7 +158,7 @@ class Workspace:
         children: dict[str, str] = {}
         for name, (_app, _path, module) in scanned.items():
             if module != for_module:  # a child declared in the same module needs no import
-                children[name] = _relative(module, for_module) if for_module else module
+                children[name] = relative_module(module, for_module) if for_module else module
         return Catalog({t.key: t for t in self.types}, children)
 
     def listing(self, query: str = "") -> list[AppListing]:
@@ -298,7 +296,7 @@ class Workspace:
                 app_file.read_text(encoding="utf-8"),
                 app.app_attr,
                 doctype.name,
-                _relative(module, app.app_module),
+                relative_module(module, app.app_module),
                 controller=True,
             )
         return app, path, source, app_source
@@ -351,9 +349,9 @@ class Workspace:
     def create(self, app: str, doctype: DocTypeModel) -> DocTypeView:
         with self._lock:
             target, path, source, app_source = self._plan_create(app, doctype)
-            _write(path, source, new=True)
+            replace_file(path, source, new=True)
             if app_source is not None:
-                _write(target.app_file, app_source)
+                replace_file(target.app_file, app_source)
         return self.read(doctype.name)
 
     def update(self, name: str, doctype: DocTypeModel, etag: str) -> DocTypeView:
@@ -362,7 +360,7 @@ class Workspace:
             self.project.editable_file(found.app, found.path)
             if renames:
                 rename_log.record(self.renames_file(), name, renames)
-            _write(found.path, source)
+            replace_file(found.path, source)
         view = self.read(name)
         view.renames = renames
         return view
@@ -378,13 +376,7 @@ class Workspace:
                     f"{self._shown(path)} changed on disk since it was read",
                     details={"path": self._shown(path), "etag": etag_of(found.data)},
                 )
-            users = [
-                other
-                for other, (_a, p, _m) in self._scan().items()
-                if other != name
-                and found.doctype.is_child
-                and f"list[{name}]" in p.read_text(encoding="utf-8")
-            ]
+            users = self._tables_using(name) if found.doctype.is_child else []
             if users:
                 raise Conflict(f"child DocType {name!r} is used by {', '.join(sorted(users))}")
             module = cst.parse_module(found.data.decode("utf-8"))
@@ -399,8 +391,8 @@ class Workspace:
             if not found.doctype.is_child:
                 app_file = self.project.editable_file(found.app, found.app.app_file)
                 if app_file != path:
-                    module_path = _relative(found.app.module_of(path), found.app.app_module)
-                    _write(
+                    module_path = relative_module(found.app.module_of(path), found.app.app_module)
+                    replace_file(
                         app_file,
                         unregister(
                             app_file.read_text(encoding="utf-8"),
@@ -410,9 +402,19 @@ class Workspace:
                         ),
                     )
             if any(isinstance(s, cst.ClassDef) for s in remaining.body):
-                _write(path, remaining.code)
+                replace_file(path, remaining.code)
             else:
                 path.unlink()
+
+    def _tables_using(self, child: str) -> list[str]:
+        """DocTypes with a table field of ``child`` (each module read once)."""
+        catalog = self.catalog()
+        users: list[str] = []
+        for path in sorted({p for _a, p, _m in self._scan().values()}):
+            for doctype in read_module(path.read_text(encoding="utf-8"), catalog).doctypes:
+                if any(f.type == "table" and f.child == child for f in doctype.fields):
+                    users.append(doctype.name)
+        return users
 
     def renames_file(self) -> Path:
         """``renames.toml`` in the migrations directory the project's database settings name."""
@@ -427,37 +429,7 @@ class Workspace:
         return self.project.inside(directory / rename_log.RENAMES_FILE)
 
 
-def _relative(module: str, from_module: str | None) -> str:
-    """``crm.invoice_item`` as imported from ``crm.app``: ``.invoice_item``."""
-    if from_module is None:
-        return module
-    here = from_module.split(".")[:-1]
-    target = module.split(".")
-    if target[: len(here)] == here and here:
-        return "." + ".".join(target[len(here) :])
-    return module
-
-
 def _diff(old: str, new: str, path: str) -> str:
     return "".join(
         difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
     )
-
-
-def _write(path: Path, text: str, *, new: bool = False) -> None:
-    """Replace ``path`` atomically (a reader sees the old file or the new one, never half)."""
-    if new and path.exists():
-        raise Conflict(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -22,30 +22,6 @@ export interface Draft extends Omit<DocTypeModel, "fields"> {
 let counter = 0;
 export const newKey = (): string => `f${++counter}`;
 
-export const BUILTIN_KINDS = new Set([
-  "data",
-  "int",
-  "float",
-  "bool",
-  "decimal",
-  "date",
-  "datetime",
-  "time",
-  "uuid",
-  "select",
-  "link",
-  "table",
-  "json",
-]);
-
-/** Constraints each built-in kind accepts (framework_m_studio.model._KIND_CONSTRAINTS). */
-export const KIND_CONSTRAINTS: Record<string, ConstraintName[]> = {
-  data: ["min_length", "max_length", "pattern"],
-  int: ["gt", "ge", "lt", "le"],
-  float: ["gt", "ge", "lt", "le"],
-  decimal: ["gt", "ge", "lt", "le", "max_digits", "decimal_places"],
-};
-
 /** Kinds whose default can be typed in as a value (others take None or keep a Python expression). */
 export const VALUE_KINDS = new Set(["data", "select", "int", "float", "bool", "decimal"]);
 
@@ -129,15 +105,20 @@ export function newField(existing: DraftField[]): DraftField {
   };
 }
 
+/** How a type is stored: built-in types are their own kind; registered ones say theirs. */
 export function kindOf(type: string, types: FieldType[]): string {
-  if (BUILTIN_KINDS.has(type)) return type;
   return types.find((t) => t.key === type)?.kind ?? type;
+}
+
+/** The constraints a type takes, as the server lists them (/field-types). */
+export function constraintsOf(type: string, types: FieldType[]): ConstraintName[] {
+  return types.find((t) => t.key === type)?.constraints ?? [];
 }
 
 /** A field moved to another type: what only the old type could hold is dropped. */
 export function withType(field: DraftField, type: string, types: FieldType[]): DraftField {
   const kind = kindOf(type, types);
-  const allowed = BUILTIN_KINDS.has(type) ? (KIND_CONSTRAINTS[type] ?? []) : [];
+  const allowed = constraintsOf(type, types);
   const kept = Object.fromEntries(allowed.map((name) => [name, field.constraints[name]]));
   const constraints: Constraints = { ...emptyConstraints(), ...kept };
   const next: DraftField = {

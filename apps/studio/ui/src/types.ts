@@ -115,6 +115,7 @@ export interface FieldType {
   imports: [string, string][];
   source: string;
   description: string;
+  constraints: ConstraintName[];
 }
 
 export interface FieldTypes {

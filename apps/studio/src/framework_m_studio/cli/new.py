@@ -73,9 +73,8 @@ def new_doctype(
         tables and selects take a third part: customer:link:Customer, rows:table:TaskItem,
         status:select:Open,Closed.
     """
-    from ..project import Project, find_root
+    from ..project import Project, find_root, replace_file
     from ..scaffolding import find_app, parse_field, plan_doctype
-    from ..workspace import _write
 
     cwd = Path.cwd()
     project = Project(find_root(cwd))
@@ -94,7 +93,7 @@ def new_doctype(
     planned, changed = plan_doctype(target, name, child=child, fields=fields)
     written = planned.write()
     for path, text in changed.items():
-        _write(path, text)
+        replace_file(path, text)
     print(f"added DocType {name} to app {target.name!r}")
     for path in [*written, *changed]:
         print(f"  {path}")

@@ -3,9 +3,8 @@
 import { useState } from "preact/hooks";
 import type { DraftField } from "../draft";
 import {
-  BUILTIN_KINDS,
   EMPTY_KINDS,
-  KIND_CONSTRAINTS,
+  constraintsOf,
   VALUE_KINDS,
   kindOf,
   orNull,
@@ -222,12 +221,12 @@ export function FieldForm({ field, types, doctypes, readOnly, issues, onChange }
           <Messages messages={defaultIssues} />
         </fieldset>
 
-        {BUILTIN_KINDS.has(field.type) && KIND_CONSTRAINTS[field.type] ? (
+        {constraintsOf(field.type, types).length > 0 ? (
           <fieldset class="group">
             <legend>Constraints</legend>
             <Messages messages={at("constraints")} />
             <div class="grid-3">
-              {(KIND_CONSTRAINTS[field.type] ?? []).map((name) =>
+              {constraintsOf(field.type, types).map((name) =>
                 name === "pattern" ? (
                   <TextInput
                     key={name}
