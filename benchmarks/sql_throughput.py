@@ -43,7 +43,8 @@ import sqlalchemy as sa
 from framework_m import App, CallerContext, ChildDocType, DocType, Kernel
 from framework_m_core.composition import Settings, start_runtime
 from framework_m_core.ids import uuid7
-from framework_m_standard.sql import SqlRepository
+from framework_m_standard.sql import SqlRepository, SqlSchemaManager
+from framework_m_standard.sql.ddl import sa_tables
 
 ADMIN_URL = os.environ.get(
     "FRAMEWORK_M_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -203,13 +204,13 @@ async def add_missing_indexes(kernel: Kernel) -> str:
     repository = kernel.repository
     assert isinstance(repository, SqlRepository)
     db = repository.db
-    declared = [ix for table in db.schema.metadata.sorted_tables for ix in table.indexes]
+    tables = SqlSchemaManager(db).tables_by_bind(tuple(kernel.registry.metas()))["default"]
+    declared = [ix for table in sa_tables(tables) for ix in table.indexes]
     async with db.engine().begin() as conn:
-        existing = set(
-            await conn.scalars(
-                sa.text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
-            )
+        found = await conn.execute(
+            sa.text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
         )
+        existing = {name for (name,) in found}
         missing = [ix for ix in declared if ix.name not in existing]
         for index in missing:
             await conn.run_sync(index.create)

@@ -47,6 +47,7 @@ async def main(action: str) -> None:
         print(json.dumps({
             "customers": [c.model_dump(mode="json") for c in customers],
             "invoices": [i.model_dump(mode="json") for i in full],
+            "loaded": [m for m in ("alembic", "sqlalchemy") if m in sys.modules],
         }))
 
 
@@ -91,8 +92,8 @@ class Project:
             check=False,
         )
 
-    def data(self, action: str) -> dict[str, Any]:
-        result = subprocess.run(
+    def start(self, action: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             [sys.executable, "data.py", action],
             cwd=self.root,
             env=self.env,
@@ -101,6 +102,11 @@ class Project:
             timeout=120,
             check=False,
         )
+
+    def data(self, action: str) -> dict[str, Any]:
+        """Start the app, ``create`` rows or only ``read`` them; what it read, and which of Alembic
+        and SQLAlchemy the process loaded."""
+        result = self.start(action)
         assert result.returncode == 0, result.stderr
         found: dict[str, Any] = json.loads(result.stdout)
         return found
@@ -149,9 +155,15 @@ def walk_through(project: Project) -> None:
     upgraded = ok(project.m("upgrade"))
     assert upgraded.startswith(f"applying {initial} initial (1/1) … done in ")
     assert upgraded.endswith(f"applied 1; the database is at {initial}\n")
-    project.data("create")
+    # The first start checks the database against the migrations (with Alembic); later starts with
+    # the same DocTypes, revisions and database revision skip the check and load neither.
+    assert project.data("create")["loaded"] == ["alembic", "sqlalchemy"]
+    assert project.data("read")["loaded"] == []
 
     project.edit_app()
+    refused_start = project.start("read")
+    assert refused_start.returncode != 0
+    assert "m migrate revision --autogenerate" in refused_start.stderr
     refused = one_line_error(project.m("revision", "--autogenerate", "-m", "region"), 1)
     assert "there is no terminal to ask" in refused
     assert "--rename Customer.territory=region" in refused
@@ -163,6 +175,7 @@ def walk_through(project: Project) -> None:
     (renamed,) = json.loads(ok(project.m("status", "--json")))["heads"]
     assert f"applying {renamed} region (1/1) … done in " in ok(project.m("upgrade"))
     after = project.data("read")
+    assert after["loaded"] == ["alembic", "sqlalchemy"]  # new revision, new check
     assert [c["region"] for c in after["customers"]] == ["South"]
     assert [(i["discount"], len(i["items"])) for i in after["invoices"]] == [(None, 1)]
 

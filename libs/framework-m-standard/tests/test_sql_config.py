@@ -9,7 +9,6 @@ from typing import Annotated
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy.pool import QueuePool
 
 from framework_m_core import (
     App,
@@ -22,6 +21,7 @@ from framework_m_core import (
 from framework_m_core.composition import load_settings, start_runtime
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase, database_config
 from framework_m_standard.sql.config import DEFAULT_SQLITE_FILE, redact
+from framework_m_standard.sql.pool import PoolLimits
 
 ADMIN = CallerContext.for_user("root@example.com", "Administrator")
 URL_ENV = "FRAMEWORK_M_DATABASE_URL"
@@ -121,20 +121,19 @@ def test_doctypes_routed_to_an_unknown_bind_are_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.anyio
-async def test_pool_settings_reach_the_postgresql_engine(tmp_path: Path) -> None:
+async def test_pool_settings_reach_the_postgresql_pool(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,
         "[database]\n"
         'url = "postgresql://app:s3cret@127.0.0.1:5432/app"\n'
-        "pool_size = 3\nmax_overflow = 4\npool_timeout = 7.5\n",
+        "pool_size = 3\nmax_overflow = 4\npool_timeout = 7.5\n"
+        "pool_pre_ping = true\npool_recycle = 60\n",
     )
     db = SqlDatabase(config_from(path))
     try:
-        pool = db.engine().pool  # creating the engine does not connect
-        assert isinstance(pool, QueuePool)
-        assert pool.size() == 3
-        assert pool.timeout() == 7.5
-        assert pool._max_overflow == 4  # no public accessor for the configured maximum
+        pool = db.pool()  # creating the pool does not connect
+        assert pool.limits == PoolLimits(size=3, overflow=4, timeout=7.5, recycle=60, pre_ping=True)
+        assert (pool.idle, pool.checked_out) == (0, 0)
     finally:
         await db.dispose()
 

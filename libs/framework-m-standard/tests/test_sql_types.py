@@ -12,7 +12,6 @@ from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy as sa
-import sqlalchemy.exc as sa_exc
 from pydantic import BaseModel, Field
 
 from framework_m_core import (
@@ -24,6 +23,8 @@ from framework_m_core import (
     ValidationError,
 )
 from framework_m_core.testing import AdapterProvider
+from framework_m_standard.sql.ddl import sa_table
+from framework_m_standard.sql.errors import DriverError
 from framework_m_standard.sql.testing import PostgresProvider, SqlKernel, open_kernel
 
 pytestmark = pytest.mark.anyio
@@ -67,14 +68,13 @@ APP = App(name="types", doctypes=[Specimen])
 
 
 async def _raw(env: SqlKernel, doc_id: UUID, *columns: str) -> sa.Row[Any]:
-    """The stored values of ``columns``, read with plain SQL (JSON columns as their text)."""
-    table = env.database.schema.tables(env.kernel.meta(Specimen)).table
+    """The stored values of ``columns``, read through SQLAlchemy (JSON columns as their text)."""
+    table = sa_table(env.database.schema.tables(env.kernel.meta(Specimen)).table, sa.MetaData())
     selected = [
         sa.cast(table.c[c], sa.Text).label(c) if c in ("address", "data") else table.c[c]
         for c in columns
     ]
-    async with env.database.transaction(write=False) as tx:
-        conn = await tx.connection()
+    async with env.database.engine().connect() as conn:
         return (await conn.execute(sa.select(*selected).where(table.c.id == doc_id))).one()
 
 
@@ -167,8 +167,7 @@ async def test_uuids_round_trip_and_are_native_on_postgresql(
         found = await env.kernel.list(ADMIN, Specimen, filters={"ref": str(ref)})
         assert [d.id for d in found.items] == [got.id]
         if isinstance(sql_provider, PostgresProvider):
-            async with env.database.transaction(write=False) as tx:
-                conn = await tx.connection()
+            async with env.database.engine().connect() as conn:
                 columns = await conn.run_sync(
                     lambda sync: {
                         c["name"]: c["type"] for c in sa.inspect(sync).get_columns("specimen")
@@ -244,6 +243,10 @@ async def test_selects_are_stored_as_values_and_checked_by_the_database(
                 async with uow.transaction() as tx:
                     await repository.insert(tx, meta, [invalid])
             assert not isinstance(caught.value, LinkValidation | DuplicateName)
-            assert isinstance(caught.value.__cause__, sa_exc.IntegrityError)
+            assert isinstance(caught.value.__cause__, DriverError)
+            assert type(caught.value.__cause__.orig).__name__ in (
+                "IntegrityError",  # sqlite3
+                "CheckViolationError",  # asyncpg
+            )
             assert column in str(caught.value), caught.value
         assert await env.kernel.count(ADMIN, Specimen) == 1

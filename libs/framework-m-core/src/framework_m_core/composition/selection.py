@@ -213,10 +213,11 @@ def select_adapters(
             f"{', '.join(unknown)}; known ports: {', '.join(PORTS)}"
         )
     if entry_points is None:
+        # One scan of the installed distributions for every port (each group asked for separately
+        # would read every distribution's entry points again: ten scans of a start-up's cost).
+        scanned = importlib.metadata.entry_points()
         entry_points = [
-            ep
-            for port in PORTS
-            for ep in importlib.metadata.entry_points(group=ADAPTER_GROUP_PREFIX + port)
+            ep for port in PORTS for ep in scanned.select(group=ADAPTER_GROUP_PREFIX + port)
         ]
     installed = _candidates(entry_points)
     env = AdapterEnv(settings)

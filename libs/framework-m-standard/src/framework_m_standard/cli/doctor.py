@@ -51,8 +51,6 @@ async def _storage(container: Container, registry: MetaRegistry) -> Check:
 
 async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
     """Reachability, then migrations, through the adapters start-up would choose."""
-    from sqlalchemy import text
-
     from ..sql.bootstrap import verify
     from ..sql.migrations import MigrationProject, Migrations, migrations_directory
     from ..sql.schema_manager import SqlSchemaManager
@@ -63,10 +61,9 @@ async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
         if not isinstance(manager, SqlSchemaManager):
             return [await _storage(container, registry)]
         db = manager.db
-        where = db.engine().url.render_as_string(hide_password=True)
+        where = db.describe()["default"]
         try:
-            async with db.engine().connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            await db.ping()
         except Exception as exc:
             return [Check("database", "error", f"{where} is not reachable: {_text(exc)}")]
         checks = [Check("database", "ok", f"{where} reachable")]

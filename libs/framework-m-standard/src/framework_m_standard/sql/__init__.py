@@ -1,4 +1,7 @@
-"""SQL persistence on SQLAlchemy Core: embedded SQLite by default, PostgreSQL in production."""
+"""SQL persistence: embedded SQLite by default, PostgreSQL in production.
+
+Requests run on the drivers (asyncpg, aiosqlite) with statements written here from the tables the
+DocTypes describe; SQLAlchemy Core and Alembic create, compare and migrate those tables."""
 
 from .config import DatabaseConfig, database_config
 from .database import SqlDatabase, SqlTransaction

@@ -21,7 +21,6 @@ AuditEntry = "archive"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -107,16 +106,3 @@ def redact(url: str) -> str:
     credentials, host = rest.rsplit("@", 1)
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}" if ":" in credentials else f"{scheme}://{user}@{host}"
-
-
-def pool_options(config: DatabaseConfig, url: str) -> Mapping[str, Any]:
-    if url.startswith("sqlite"):
-        return {}
-    return {
-        "pool_size": config.pool_size,
-        "max_overflow": config.max_overflow,
-        "pool_timeout": config.pool_timeout,
-        # A pre-ping costs a round trip on every checkout; recycling bounds the age of a connection instead.
-        "pool_pre_ping": config.pool_pre_ping,
-        "pool_recycle": config.pool_recycle,
-    }

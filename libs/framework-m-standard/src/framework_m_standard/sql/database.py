@@ -1,51 +1,47 @@
-"""``SqlDatabase``: the engines, table cache and transactions shared by every SQL adapter of one app.
+"""``SqlDatabase``: the connection pools, tables and transactions shared by every SQL adapter of one app.
 
 SQLite is a single-writer store: write transactions start with ``BEGIN IMMEDIATE`` behind an in-process
 lock (so writers queue instead of failing with "database is locked"), run in WAL mode with foreign keys
 on. PostgreSQL gets a connection pool, plus a small separate pool for naming counters so a full main pool
 can never starve them.
+
+Requests run on driver connections (``connections.py``) with statements built by this package. Schema
+work — creating or comparing tables, migrations — runs on a SQLAlchemy engine (``engine()``), created
+and imported only when such work is done.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy import event
+from typing import TYPE_CHECKING
 
 from framework_m_core.errors import AdapterError
 from framework_m_core.meta import DocTypeMeta
 
-from .config import DatabaseConfig, pool_options, redact
-from .engine import SqlConnection, SqlEngine, create_engine
+from .config import DatabaseConfig, redact
+from .connections import (
+    Connection,
+    Observer,
+    PostgresConnection,
+    SqliteConnection,
+    postgres_dsn,
+    sqlite_path,
+)
+from .dialects import Dialect, dialect_of
 from .errors import translated
+from .pool import Pool, PoolLimits
 from .tables import SqlSchema
 
+if TYPE_CHECKING:
+    from .engine import SqlEngine
+
 DEFAULT_BIND = "default"
-
-
-def _sqlite_setup(engine: SqlEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
-        cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode = WAL",
-            "foreign_keys = ON",
-            "busy_timeout = 30000",
-            "synchronous = NORMAL",
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection: sa.Connection) -> None:
-        write = connection.get_execution_options().get("framework_m_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+COUNTERS = "naming counters"
+log = logging.getLogger("framework_m.sql")
 
 
 class SqlTransaction:
@@ -57,61 +53,69 @@ class SqlTransaction:
         self.db = db
         self.write = write
         self.autocommit = autocommit
-        self._connections: dict[str, SqlConnection] = {}
+        self._connections: dict[str, tuple[Pool[Connection], Connection]] = {}
         self._locks: list[asyncio.Lock] = []
         self.open = True
 
-    async def connection(self, bind: str = DEFAULT_BIND) -> SqlConnection:
+    async def connection(self, bind: str = DEFAULT_BIND) -> Connection:
         if not self.open:
             raise AdapterError("the transaction is already closed")
-        conn = self._connections.get(bind)
-        if conn is None:
-            engine = self.db.engine(bind)
-            lock = self.db.write_lock(bind) if self.write else None
-            if lock is not None:
-                await lock.acquire()
-                self._locks.append(lock)
-            options: dict[str, Any] = {}
-            if self.write and engine.dialect.name == "sqlite":
-                options["framework_m_write"] = True  # read by on_begin above
-            # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its own
-            # snapshot anyway, so reads and single statements lose nothing by it.
-            autocommit = self.autocommit and engine.dialect.name == "postgresql"
-            if autocommit:
-                options["isolation_level"] = "AUTOCOMMIT"
+        found = self._connections.get(bind)
+        if found is not None:
+            return found[1]
+        lock = self.db.write_lock(bind) if self.write else None
+        if lock is not None:
+            await lock.acquire()
+            self._locks.append(lock)
+        pool = self.db.pool(bind)
+        with translated():
+            conn = await pool.acquire()
+        self._connections[bind] = (pool, conn)
+        # No BEGIN/COMMIT round trips: under READ COMMITTED every statement takes its own snapshot
+        # anyway, so reads and single statements lose nothing by it. SQLite reads keep their BEGIN:
+        # it is what gives a document and its children one snapshot there.
+        if not (self.autocommit and conn.dialect.name == "postgresql"):
             with translated():
-                conn = await engine.connect(options, begin=not autocommit)
-            self._connections[bind] = conn
+                await conn.begin(write=self.write)
         return conn
 
-    async def for_meta(self, meta: DocTypeMeta) -> SqlConnection:
+    async def for_meta(self, meta: DocTypeMeta) -> Connection:
         return await self.connection(self.db.bind_of(meta.name))
 
     async def close(self, *, commit: bool) -> None:
         self.open = False
-        remaining = iter(list(self._connections.values()))
+        held = list(self._connections.values())
         self._connections.clear()
         try:
             with translated():
-                for conn in remaining:
-                    await conn.finish(commit=commit)
+                for _pool, conn in held:
+                    if conn.in_transaction:
+                        await (conn.commit() if commit else conn.rollback())
         finally:
-            # After a failed COMMIT: the others go back to the pool, which rolls them back.
-            for conn in remaining:
-                await conn.close()
+            # After a failed COMMIT the others go back too: the pool rolls them back.
+            for pool, conn in held:
+                await pool.release(conn)
             for lock in self._locks:
                 lock.release()
             self._locks.clear()
 
 
 class SqlDatabase:
-    """Everything the SQL adapters of one application share; create once, ``dispose`` at shutdown."""
+    """Everything the SQL adapters of one application share; create once, ``dispose`` at shutdown.
 
-    def __init__(self, config: DatabaseConfig) -> None:
+    ``server_settings`` are PostgreSQL run-time parameters every connection starts with (e.g. a
+    ``search_path``)."""
+
+    def __init__(
+        self, config: DatabaseConfig, *, server_settings: Mapping[str, str] | None = None
+    ) -> None:
         self.config = config
+        self.server_settings = dict(server_settings or {})
+        self._pools: dict[str, Pool[Connection]] = {}
+        self._counter_pool: Pool[Connection] | None = None
         self._engines: dict[str, SqlEngine] = {}
         self._write_locks: dict[str, asyncio.Lock] = {}
-        self._counter_engine: SqlEngine | None = None
+        self._observers: dict[str, list[Observer]] = {}
         self.schema = SqlSchema(same_database=lambda a, b: self.bind_of(a) == self.bind_of(b))
         self.active: ContextVar[SqlTransaction | None] = ContextVar(
             f"framework_m_sql_{id(self)}", default=None
@@ -124,36 +128,83 @@ class SqlDatabase:
     def binds(self) -> list[str]:
         return [DEFAULT_BIND, *self.config.binds]
 
-    def engine(self, bind: str = DEFAULT_BIND) -> SqlEngine:
-        found = self._engines.get(bind)
-        if found is None:
-            url = self.config.bind_url(bind)
-            found = create_engine(url, echo=self.config.echo, **pool_options(self.config, url))
-            if found.dialect.name == "sqlite":
-                _sqlite_setup(found)
-            self._engines[bind] = found
-        return found
+    def dialect_of(self, bind: str = DEFAULT_BIND) -> Dialect:
+        return dialect_of(self.config.bind_url(bind))
 
     def dialect(self, bind: str = DEFAULT_BIND) -> str:
-        return self.engine(bind).dialect.name
+        return self.dialect_of(bind).name
+
+    def observers(self, bind: str = DEFAULT_BIND) -> list[Observer]:
+        """Callables told the SQL of every statement sent on ``bind`` (``echo`` logs them); the
+        naming counters' pool is ``bind`` "naming counters". Add and remove observers in place."""
+        found = self._observers.get(bind)
+        if found is None:
+            found = self._observers[bind] = []
+            if self.config.echo:
+                found.append(lambda sql: log.info("%s", sql))
+        return found
+
+    def _pool(self, url: str, limits: PoolLimits, label: str) -> Pool[Connection]:
+        observers = self.observers(label)
+        settings = self.server_settings
+        if url.startswith("sqlite"):
+            path = sqlite_path(url)
+
+            async def connect() -> Connection:
+                return await SqliteConnection.open(path, observers)
+        else:
+            dsn = postgres_dsn(url)
+
+            async def connect() -> Connection:
+                return await PostgresConnection.open(dsn, settings, observers)
+
+        return Pool(connect, limits, label)
+
+    def pool(self, bind: str = DEFAULT_BIND) -> Pool[Connection]:
+        found = self._pools.get(bind)
+        if found is None:
+            url = self.config.bind_url(bind)
+            found = self._pools[bind] = self._pool(url, self._limits(url), bind)
+        return found
+
+    def _limits(self, url: str) -> PoolLimits:
+        if url.startswith("sqlite"):
+            return PoolLimits()  # a few readers at once; writers queue on the write lock
+        config = self.config
+        return PoolLimits(
+            size=config.pool_size,
+            overflow=config.max_overflow,
+            timeout=config.pool_timeout,
+            recycle=config.pool_recycle,
+            # A pre-ping costs a round trip on every checkout; recycling bounds a connection's age.
+            pre_ping=config.pool_pre_ping,
+        )
 
     def write_lock(self, bind: str) -> asyncio.Lock | None:
         if self.dialect(bind) != "sqlite":
             return None
         return self._write_locks.setdefault(bind, asyncio.Lock())
 
-    def counter_engine(self) -> SqlEngine:
+    def counter_pool(self) -> Pool[Connection]:
         """PostgreSQL: a small pool of its own for naming counters. Each use is one atomic upsert,
-        so its connections run in autocommit (no BEGIN/COMMIT round trips around it)."""
-        if self._counter_engine is None:
-            self._counter_engine = create_engine(
-                self.config.url,
-                pool_size=2,
-                max_overflow=8,
-                pool_pre_ping=True,
-                isolation_level="AUTOCOMMIT",
-            )
-        return self._counter_engine
+        run without BEGIN/COMMIT."""
+        if self._counter_pool is None:
+            limits = PoolLimits(size=2, overflow=8, timeout=self.config.pool_timeout, pre_ping=True)
+            self._counter_pool = self._pool(self.config.url, limits, COUNTERS)
+        return self._counter_pool
+
+    def engine(self, bind: str = DEFAULT_BIND) -> SqlEngine:
+        """A SQLAlchemy engine on ``bind`` for schema work (DDL, comparisons, migrations).
+
+        SQLite's is set up like the request connections (WAL, foreign keys, ``BEGIN IMMEDIATE`` for
+        writes); PostgreSQL's connections start with ``server_settings``."""
+        found = self._engines.get(bind)
+        if found is None:
+            from .engine import schema_engine
+
+            url = self.config.bind_url(bind)
+            found = self._engines[bind] = schema_engine(url, self.server_settings, self.config.echo)
+        return found
 
     @asynccontextmanager
     async def transaction(
@@ -174,14 +225,23 @@ class SqlDatabase:
         self.active.reset(token)
         await tx.close(commit=True)
 
+    async def ping(self, bind: str = DEFAULT_BIND) -> None:
+        """One round trip to ``bind``; raises a core error when it cannot be made."""
+        async with self.transaction(write=False, autocommit=True) as tx:
+            conn = await tx.connection(bind)
+            with translated():
+                await conn.ping()
+
     async def dispose(self) -> None:
-        for engine in [
-            *self._engines.values(),
-            *([self._counter_engine] if self._counter_engine else []),
-        ]:
-            await engine.dispose()
+        pools = [*self._pools.values(), *([self._counter_pool] if self._counter_pool else [])]
+        self._pools.clear()
+        self._counter_pool = None
+        for pool in pools:
+            await pool.dispose()
+        engines = list(self._engines.values())
         self._engines.clear()
-        self._counter_engine = None
+        for engine in engines:
+            await engine.dispose()
 
     def describe(self) -> Mapping[str, str]:
         return {bind: redact(self.config.bind_url(bind)) for bind in self.binds}

@@ -1,4 +1,6 @@
-"""``SqlEngine`` and ``SqlConnection``: SQLAlchemy Core's Engine and Connection, awaitable.
+"""``SqlEngine`` and ``SqlConnection``: SQLAlchemy Core's Engine and Connection, awaitable — for schema
+work (creating and comparing tables, Alembic migrations). Requests never come here; they run on the
+driver connections of ``connections.py``.
 
 Why not ``sqlalchemy.ext.asyncio``: importing it imports the ORM too (through its session module),
 about 6 MB of every server process, which uses Core only. What makes SQLAlchemy asynchronous lives
@@ -15,16 +17,18 @@ the rows later, outside the greenlet, could not do.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.pool import Pool
 from sqlalchemy.util.concurrency import greenlet_spawn
+
+from .pool import to_completion
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -39,21 +43,6 @@ async def _released(result: sa.CursorResult[Any]) -> sa.CursorResult[Any]:
     if release is not None:
         await release()
     return result
-
-
-async def _to_completion(cleanup: Awaitable[None]) -> None:
-    """Await ``cleanup`` to its end even if this task is cancelled meanwhile, then re-raise the
-    cancellation: a connection left half-closed could reach its pool after the pool was disposed."""
-    task = asyncio.ensure_future(cleanup)
-    cancelled: asyncio.CancelledError | None = None
-    while not task.done():
-        try:
-            await asyncio.wait([task])
-        except asyncio.CancelledError as exc:
-            cancelled = exc
-    if cancelled is not None:
-        raise cancelled
-    task.result()
 
 
 def _check_out(engine: sa.Engine, options: Mapping[str, Any], begin: bool) -> sa.Connection:
@@ -160,7 +149,7 @@ class SqlConnection:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await _to_completion(self.close())
+        await to_completion(self.close())
 
 
 class _CheckOut:
@@ -188,7 +177,7 @@ class _CheckOut:
 
     async def __aexit__(self, *exc_info: object) -> None:
         if self._connection is not None:
-            await _to_completion(self._connection.close())
+            await to_completion(self._connection.close())
 
 
 class SqlEngine:
@@ -233,6 +222,37 @@ class SqlEngine:
     async def dispose(self) -> None:
         """Close the pool's connections; the engine opens new ones if used again."""
         await greenlet_spawn(self.sync_engine.dispose)
+
+
+def schema_engine(url: str, server_settings: Mapping[str, str], echo: bool = False) -> SqlEngine:
+    """An engine for schema work on ``url``, its connections set up like the request connections:
+    SQLite in WAL mode with foreign keys on and ``BEGIN IMMEDIATE`` for connections given the
+    ``framework_m_write`` execution option; PostgreSQL connections with ``server_settings``.
+
+    Without a pool: schema work is rare, and it should not keep connections open."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, poolclass=sa.NullPool)
+        _sqlite_setup(engine)
+        return engine
+    args = {"server_settings": dict(server_settings)} if server_settings else {}
+    return create_engine(url, echo=echo, poolclass=sa.NullPool, connect_args=args)
+
+
+def _sqlite_setup(engine: SqlEngine) -> None:
+    from .connections import SQLITE_PRAGMAS
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        write = connection.get_execution_options().get("framework_m_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def create_engine(url: str | sa.URL, **options: Any) -> SqlEngine:

@@ -1,12 +1,16 @@
-"""Driver errors → the core taxonomy, with the original chained (callers never see a driver exception)."""
+"""Driver errors → the core taxonomy, with the original chained (callers never see a driver exception).
+
+The drivers' exceptions arrive wrapped in ``DriverError`` (``connections.py``), SQLAlchemy's (schema
+work only) as SQLAlchemy wraps them; both carry the driver's exception as ``orig``, which is what is
+classified: by SQLSTATE on PostgreSQL, by exception class and message on SQLite.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-
-import sqlalchemy.exc as sa_exc
 
 from framework_m_core.errors import (
     AdapterError,
@@ -25,8 +29,16 @@ _RETRYABLE_STATES = {
 }  # serialization failure, deadlock, lock not available
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    orig: Any = getattr(exc, "orig", None)
+class DriverError(Exception):
+    """A database driver's exception (``orig``) raised while sending ``statement``."""
+
+    def __init__(self, orig: BaseException, statement: str) -> None:
+        super().__init__(str(orig))
+        self.orig = orig
+        self.statement = statement
+
+
+def _sqlstate(orig: Any) -> str | None:
     for attr in ("sqlstate", "pgcode"):
         value = getattr(orig, attr, None)
         if isinstance(value, str):
@@ -34,23 +46,28 @@ def _sqlstate(exc: BaseException) -> str | None:
     return None
 
 
-def _refused_by_bind(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, sa_exc.StatementError)
-        and not isinstance(exc, sa_exc.DBAPIError)
-        and isinstance(exc.orig, ValueError | TypeError)
-    )
+def _integrity(orig: BaseException, state: str | None) -> bool:
+    return (state or "").startswith("23") or type(orig).__name__ == "IntegrityError"
+
+
+def _refused_value(exc: BaseException, orig: BaseException) -> bool:
+    """A value refused before it reached the database: by a codec (a naive datetime…) or by the
+    driver's own encoding (a number too large for an integer column…)."""
+    if isinstance(orig, OverflowError):
+        return True
+    # SQLAlchemy (schema work) reports a type's refusal as a StatementError that is no DBAPIError.
+    wrapper = type(exc).__name__
+    return wrapper == "StatementError" and isinstance(orig, ValueError | TypeError)
 
 
 def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
-    """The core error for a SQLAlchemy/driver error (unknown ones become AdapterError)."""
-    message = (
-        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    )
-    state = _sqlstate(exc)
+    """The core error for a driver or SQLAlchemy error (unknown ones become AdapterError)."""
+    orig: BaseException = getattr(exc, "orig", None) or exc
+    message = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    state = _sqlstate(orig)
     lowered = message.lower()
     details = {"doctype": doctype} if doctype else {}
-    if isinstance(exc, sa_exc.IntegrityError):
+    if _integrity(orig, state):
         if state == "23505" or "unique constraint" in lowered or "duplicate key" in lowered:
             return DuplicateName(
                 f"{doctype or 'document'} already exists: {message}", details=details
@@ -64,9 +81,9 @@ def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
             f"{doctype or 'document'} violates a constraint: {message}",
             [FieldError([], message, "constraint")],
         )
-    if (state or "").startswith("22") or _refused_by_bind(exc):
-        # SQLSTATE class 22 (data exception: out of range, bad encoding…) or a column type refusing a
-        # value before it reached the database (e.g. a naive datetime): the input is at fault.
+    if (state or "").startswith("22") or _refused_value(exc, orig):
+        # SQLSTATE class 22 (data exception: out of range, bad encoding…) or a value refused before
+        # it reached the database: the input is at fault.
         return ValidationError(
             f"{doctype or 'document'} has a value the database cannot store: {message}",
             [FieldError([], message, "invalid_value")],
@@ -86,9 +103,16 @@ def translate(exc: BaseException, doctype: str | None = None) -> FrameworkError:
             f"no storage for DocType {doctype!r}; run `m migrate upgrade` or enable dev-mode sync ({message})",
             details=details,
         )
-    if isinstance(exc, OSError | ConnectionError) or "connect" in lowered:
+    if isinstance(orig, OSError | ConnectionError) or "connect" in lowered:
         return AdapterError(f"the database is unreachable: {message}", details=details)
     return AdapterError(f"database error: {message}", details=details)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    # SQLAlchemy is only loaded by schema work; when it is not, none of its errors can occur.
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    extra = (sa_exc.SQLAlchemyError,) if sa_exc is not None else ()
+    return (DriverError, OSError, *extra)
 
 
 @contextmanager
@@ -98,5 +122,14 @@ def translated(doctype: str | None = None) -> Iterator[None]:
         yield
     except FrameworkError:
         raise
-    except (sa_exc.SQLAlchemyError, OSError) as exc:
+    except _database_errors() as exc:
         raise translate(exc, doctype) from exc
+
+
+def refused_value(doctype: str, exc: Exception) -> ValidationError:
+    """A value a column's codec cannot convert (a naive datetime, text where a UUID belongs…)."""
+    message = f"{type(exc).__name__}: {exc}"
+    return ValidationError(
+        f"{doctype} has a value the database cannot store: {message}",
+        [FieldError([], message, "invalid_value")],
+    )

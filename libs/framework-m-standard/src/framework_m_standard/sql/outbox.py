@@ -6,29 +6,40 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
-import sqlalchemy as sa
-
 from framework_m_core.events import DomainEvent
 from framework_m_core.types import Transaction
 
+from . import statements as sql
 from .database import SqlDatabase
-from .errors import translated
 from .repository import sql_tx
+from .statements import Params, Runner, Statement
+
+_COLUMNS = (
+    "id",
+    "type",
+    "doctype",
+    "document_id",
+    "document_name",
+    "time",
+    "actor",
+    "tenant",
+    "source",
+    "data",
+    "published_at",
+)
 
 
 class SqlOutbox:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
-        # Built once: a statement object reused keeps SQLAlchemy from recomputing its cache key.
-        table = db.schema.outbox
-        self._insert = sa.insert(table)
-        self._mark = (
-            sa.update(table)
-            .where(
-                table.c.id.in_(sa.bindparam("ids", expanding=True)),
-                table.c.published_at.is_(None),
-            )
-            .values(published_at=sa.bindparam("at", type_=table.c.published_at.type))
+        dialect, table = db.dialect_of(), db.schema.outbox
+        self._insert = sql.insert(dialect, table, _COLUMNS)
+        params = Params(dialect)
+        at = params.add(dialect.bind_codec(table.c["published_at"].type))
+        ids = dialect.in_list("id", params.add_list(dialect.bind_codec(table.c["id"].type)))
+        self._mark = Statement(
+            f"UPDATE fm_outbox SET published_at = {at} WHERE {ids} AND published_at IS NULL",
+            params.binds,
         )
 
     async def append(self, tx: Transaction, events: Sequence[DomainEvent]) -> None:
@@ -36,45 +47,50 @@ class SqlOutbox:
             return
         conn = await sql_tx(tx).connection()
         rows = [
-            {
-                "id": e.id,
-                "type": e.type,
-                "doctype": e.doctype,
-                "document_id": e.document_id,
-                "document_name": e.document_name,
-                "time": e.time,
-                "actor": e.actor,
-                "tenant": e.tenant,
-                "source": e.source,
-                "data": e.data,
-                "published_at": None,
-            }
+            [
+                e.id,
+                e.type,
+                e.doctype,
+                e.document_id,
+                e.document_name,
+                e.time,
+                e.actor,
+                e.tenant,
+                e.source,
+                e.data,
+                None,
+            ]
             for e in events
         ]
-        with translated("outbox"):
-            await conn.execute(self._insert, rows)
+        await Runner(conn, "outbox").executemany(self._insert, rows)
 
     async def pending(self, limit: int = 100) -> list[DomainEvent]:
         table = self.db.schema.outbox
-        stmt = (
-            sa.select(table).where(table.c.published_at.is_(None)).order_by(table.c.id).limit(limit)
-        )
         async with self.db.transaction(write=False) as tx:
             conn = await tx.connection()
-            with translated("outbox"):
-                rows = (await conn.execute(stmt)).all()
+            dialect = conn.dialect
+            params = Params(dialect)
+            stmt = sql.select_where(
+                dialect,
+                table,
+                _COLUMNS,
+                ["published_at IS NULL"],
+                params,
+                f" ORDER BY id LIMIT {params.add(None)}",
+            )
+            rows = await Runner(conn, "outbox").fetch(stmt, [limit])
         return [
             DomainEvent(
-                id=r.id,
-                type=r.type,
-                doctype=r.doctype,
-                document_id=r.document_id,
-                document_name=r.document_name,
-                time=r.time,
-                actor=r.actor,
-                data=r.data,
-                tenant=r.tenant,
-                source=r.source,
+                id=r["id"],
+                type=r["type"],
+                doctype=r["doctype"],
+                document_id=r["document_id"],
+                document_name=r["document_name"],
+                time=r["time"],
+                actor=r["actor"],
+                data=r["data"],
+                tenant=r["tenant"],
+                source=r["source"],
             )
             for r in rows
         ]
@@ -84,5 +100,4 @@ class SqlOutbox:
             return
         async with self.db.transaction(write=True, autocommit=True) as tx:
             conn = await tx.connection()
-            with translated("outbox"):
-                await conn.execute(self._mark, {"ids": list(event_ids), "at": datetime.now(UTC)})
+            await Runner(conn, "outbox").execute(self._mark, [datetime.now(UTC), list(event_ids)])

@@ -4,59 +4,80 @@ Safe: a new table, a new nullable column, a new index. Anything else (a dropped 
 type or nullability change, a new unique constraint on existing rows) is refused with the migration to
 write, because applying it blindly can lose data.
 
-A fingerprint of the tables (their DDL) is kept in ``fm_schema_state`` once a sync leaves them in
-place, and a start-up that finds its fingerprint there skips the comparison: it is most of a warm
-start-up's cost, and Alembic need not even be imported. Deleting the rows forces a comparison;
-``m migrate revision --autogenerate`` always compares.
+A fingerprint of the tables is kept in ``fm_schema_state`` once a sync leaves them in place, and a
+start-up that finds its fingerprint there skips the comparison: it is most of a warm start-up's cost,
+and neither SQLAlchemy nor Alembic need be imported (``schema_sync.py`` holds what does). Deleting the
+rows forces a comparison; ``m migrate revision --autogenerate`` always compares.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Collection, Sequence
-from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
-from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
-
-from framework_m_core.errors import ConfigurationError
 from framework_m_core.meta import DocTypeMeta
 
 from .database import DEFAULT_BIND, SqlDatabase
-from .errors import translated
+from .statements import Params, Runner, Statement
+from .tables import Table
 
-log = logging.getLogger("framework_m.sql")
 SCHEMA_STATE_TABLE = "fm_schema_state"
 """Fingerprints of table sets a sync found or left in place (outside the DocTypes' metadata, and
 ignored by migrations like Alembic's own version table)."""
+SCHEMA_FORMAT = 2
+"""How ``ddl.py`` and ``types.py`` turn table descriptions into DDL, as a number that is part of every
+fingerprint. ``test_sql_schema_state.py`` pins the DDL of a reference schema to it: a change there
+fails that test until this number (and the pinned digest) move on, so a database is compared again."""
+CREATE_SCHEMA_STATE = (
+    f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE_TABLE} (fingerprint VARCHAR(64) PRIMARY KEY)"
+)
 MIGRATION_HINT = 'write a migration: m migrate revision --autogenerate -m "<what changed>", then m migrate upgrade'
 
 
-def describe_diff(diff: Any) -> str:
-    """One Alembic comparison result (or a list of them) as words, for error messages."""
-    if isinstance(diff, list):
-        return "; ".join(describe_diff(d) for d in diff)
-    kind = diff[0]
-    if kind in ("modify_type", "modify_nullable", "modify_default", "modify_comment"):
-        _, _, table, column, _, old, new = diff
-        return f"{kind.removeprefix('modify_')} of {table}.{column} changes from {old!r} to {new!r}"
-    if kind in ("remove_column", "add_column"):
-        return f"{kind.replace('_', ' ')} {diff[2]}.{diff[3].name}" + (
-            " (NOT NULL)" if kind == "add_column" else ""
-        )
-    target = diff[1]
-    return f"{kind.replace('_', ' ')} {getattr(target, 'name', target)}"
+def fingerprint(dialect: str, tables: Sequence[Table]) -> str:
+    """A digest of ``tables`` (columns, types, constraints, indexes) as created on ``dialect``."""
+    digest = hashlib.sha256(f"{SCHEMA_FORMAT}:{dialect}".encode())
+    for table in sorted(tables, key=lambda t: t.name):
+        digest.update(repr(table).encode())
+    return digest.hexdigest()
+
+
+async def table_exists(run: Runner, name: str) -> bool:
+    params = Params(run.conn.dialect)
+    query = Statement(
+        run.conn.dialect.table_exists(params.add(None)), params.binds, ("found",), (None,)
+    )
+    (row,) = await run.fetch(query, [name])
+    return bool(row["found"])
+
+
+def drop_order(tables: Sequence[Table]) -> list[Table]:
+    """``tables`` with every table before the tables its foreign keys point at."""
+    by_name = {t.name: t for t in tables}
+    ordered: list[Table] = []
+    seen: set[str] = set()
+
+    def visit(table: Table) -> None:
+        if table.name in seen:
+            return
+        seen.add(table.name)
+        for other in tables:  # tables pointing at this one go first
+            if any(c.foreign_key and c.foreign_key.table == table.name for c in other.columns):
+                visit(other)
+        ordered.append(table)
+
+    for table in sorted(by_name.values(), key=lambda t: t.name):
+        visit(table)
+    return ordered
 
 
 class SqlSchemaManager:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
-    def tables_by_bind(self, metas: Sequence[DocTypeMeta]) -> dict[str, list[sa.Table]]:
+    def tables_by_bind(self, metas: Sequence[DocTypeMeta]) -> dict[str, list[Table]]:
         """The tables of ``metas`` grouped by database; the infra tables live in the default one."""
-        grouped: dict[str, list[sa.Table]] = {DEFAULT_BIND: list(self.db.schema.infra_tables)}
+        grouped: dict[str, list[Table]] = {DEFAULT_BIND: list(self.db.schema.infra_tables)}
         for doc_tables in self.db.schema.build_all(metas):
             grouped.setdefault(self.db.bind_of(doc_tables.meta.name), []).extend(
                 doc_tables.all_tables()
@@ -71,98 +92,53 @@ class SqlSchemaManager:
         for bind, tables in self.tables_by_bind(metas).items():
             if binds is not None and bind not in binds:
                 continue
-            async with self.db.transaction(write=True) as tx:
-                conn = await tx.connection(bind)
-                with translated("schema"):
-                    await conn.run_sync(_sync_tables, tables)
+            digest = fingerprint(self.db.dialect(bind), tables)
+            if not await self.known(bind, digest):
+                from .schema_sync import sync_tables  # SQLAlchemy and Alembic, only now
+
+                await sync_tables(self.db, bind, tables, digest)
+
+    async def known(self, bind: str, digest: str) -> bool:
+        """Whether ``fm_schema_state`` of ``bind`` holds ``digest`` (False without that table)."""
+        async with self.db.transaction(write=False) as tx:
+            run = Runner(await tx.connection(bind), "schema")
+            if not await table_exists(run, SCHEMA_STATE_TABLE):
+                return False
+            params = Params(run.conn.dialect)
+            match = Statement(
+                f"SELECT 1 AS found FROM {SCHEMA_STATE_TABLE} WHERE fingerprint = {params.add(None)}",
+                params.binds,
+                ("found",),
+                (None,),
+            )
+            return bool(await run.fetch(match, [digest]))
+
+    async def remember(self, bind: str, digest: str) -> None:
+        """Record ``digest`` in ``fm_schema_state`` of ``bind`` (creating the table if need be)."""
+        async with self.db.transaction(write=True) as tx:
+            run = Runner(await tx.connection(bind), "schema")
+            await run.execute(Statement(CREATE_SCHEMA_STATE))
+            params = Params(run.conn.dialect)
+            await run.execute(
+                Statement(
+                    f"INSERT INTO {SCHEMA_STATE_TABLE} (fingerprint) VALUES ({params.add(None)}) "
+                    "ON CONFLICT DO NOTHING",
+                    params.binds,
+                ),
+                [digest],
+            )
 
     async def drop(self, metas: Sequence[DocTypeMeta]) -> None:
         for bind, tables in self.tables_by_bind(metas).items():
             own = [t for t in tables if t not in self.db.schema.infra_tables]
-            ordered = [t for t in reversed(self.db.schema.metadata.sorted_tables) if t in own]
             async with self.db.transaction(write=True) as tx:
                 conn = await tx.connection(bind)
-                with translated("schema"):
-                    await conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SCHEMA_STATE_TABLE}")
+                run = Runner(conn, "schema")
+                dialect = conn.dialect
                 # PostgreSQL: CASCADE drops foreign keys of other tables that point here.
-                suffix = " CASCADE" if conn.dialect.name == "postgresql" else ""
-                quote = conn.dialect.identifier_preparer.quote
-                with translated("schema"):
-                    for table in ordered:
-                        await conn.exec_driver_sql(
-                            f"DROP TABLE IF EXISTS {quote(table.name)}{suffix}"
-                        )
-
-
-def fingerprint(dialect: Dialect, tables: Sequence[sa.Table]) -> str:
-    """A digest of the DDL of ``tables`` (columns, types, constraints, indexes) on ``dialect``."""
-    digest = hashlib.sha256()
-    for table in sorted(tables, key=lambda t: t.name):
-        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
-        for index in sorted(table.indexes, key=lambda i: i.name or ""):
-            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
-    return digest.hexdigest()
-
-
-def _sync_tables(conn: sa.Connection, tables: list[sa.Table]) -> None:
-    conn.exec_driver_sql(
-        f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE_TABLE} (fingerprint VARCHAR(64) PRIMARY KEY)"
-    )
-    known = sa.text(f"SELECT 1 FROM {SCHEMA_STATE_TABLE} WHERE fingerprint = :fingerprint")
-    params = {"fingerprint": fingerprint(conn.dialect, tables)}
-    if conn.execute(known, params).first() is not None:
-        return
-    _compare_and_apply(conn, tables)
-    conn.execute(
-        sa.text(f"INSERT INTO {SCHEMA_STATE_TABLE} (fingerprint) VALUES (:fingerprint)"), params
-    )
-
-
-def _compare_and_apply(conn: sa.Connection, tables: list[sa.Table]) -> None:
-    from alembic.autogenerate import compare_metadata  # only when something may have changed
-    from alembic.migration import MigrationContext
-
-    names = {t.name for t in tables}
-    metadata = sa.MetaData()
-    for table in tables:
-        table.to_metadata(metadata)
-
-    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-        if type_ == "table":
-            return name in names
-        table = getattr(obj, "table", None)
-        return table is None or table.name in names
-
-    context = MigrationContext.configure(
-        conn, opts={"compare_type": False, "include_object": include}
-    )
-    diffs = compare_metadata(context, metadata)
-    created: set[str] = set()
-    refused: list[str] = []
-    pending_columns: list[tuple[str, sa.Column[Any]]] = []
-    for diff in diffs:
-        kind = diff[0] if not isinstance(diff, list) else "modify"
-        if kind == "add_table":
-            diff[1].create(conn)
-            created.add(diff[1].name)
-        elif kind == "add_column" and diff[3].nullable:
-            pending_columns.append((diff[2], diff[3]))
-        elif kind == "add_index":
-            # Also for a table created just above: Alembic hands it over without its indexes.
-            diff[1].create(conn)
-        elif kind == "add_fk" and diff[1].table.name in created:
-            continue
-        else:
-            refused.append(describe_diff(diff))
-    if refused:
-        raise ConfigurationError(
-            "the database schema needs changes that dev-mode sync will not make: "
-            + "; ".join(refused)
-            + f". To apply them, {MIGRATION_HINT}"
-        )
-    for table_name, column in pending_columns:
-        ddl = CreateColumn(column).compile(dialect=conn.dialect)
-        conn.exec_driver_sql(
-            f"ALTER TABLE {conn.dialect.identifier_preparer.quote(table_name)} ADD COLUMN {ddl}"
-        )
-        log.info("added column %s.%s", table_name, column.name)
+                suffix = " CASCADE" if dialect.name == "postgresql" else ""
+                await run.execute(Statement(f"DROP TABLE IF EXISTS {SCHEMA_STATE_TABLE}"))
+                for table in drop_order(own):
+                    await run.execute(
+                        Statement(f"DROP TABLE IF EXISTS {dialect.quote(table.name)}{suffix}")
+                    )

@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import sqlalchemy as sa
-from sqlalchemy import event
-
 from framework_m_core import App, Kernel, MetaRegistry, RolePermissionPolicy
 from framework_m_core.builtin import app as core_app
 from framework_m_core.memory import MemoryCache, MemoryEventBus
@@ -31,8 +28,8 @@ from framework_m_core.ports import Clock, IdGenerator
 from framework_m_core.testing import AdapterProvider, AdapterSet, Capabilities
 
 from .config import DatabaseConfig
+from .connections import postgres_dsn
 from .database import DEFAULT_BIND, SqlDatabase
-from .engine import SqlEngine, create_engine
 from .naming_counter import SqlNamingCounter
 from .outbox import SqlOutbox
 from .repository import SqlRepository
@@ -87,8 +84,16 @@ def unique_name(prefix: str) -> str:
     return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
 
 
-def _admin_engine(admin_url: str) -> SqlEngine:
-    return create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+async def admin(admin_url: str, *statements: str) -> list[Any]:
+    """Run ``statements`` one by one on a new connection of ``admin_url`` (outside any transaction,
+    as ``CREATE DATABASE`` needs); the first column of each result's first row, or None."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    conn = await asyncpg.connect(postgres_dsn(admin_url))
+    try:
+        return [await conn.fetchval(statement) for statement in statements]
+    finally:
+        await conn.close()
 
 
 def database_url(admin_url: str, database: str) -> str:
@@ -101,34 +106,18 @@ async def postgres_database(admin_url: str, prefix: str = "fm_test") -> AsyncIte
     """A new, empty database on the server of ``admin_url``: yields its URL, drops it afterwards
     (``WITH (FORCE)``, so connections a failed test left open do not keep it alive)."""
     name = unique_name(prefix)
-    admin = _admin_engine(admin_url)
+    await admin(admin_url, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
     try:
-        async with admin.connect() as conn:
-            await conn.execute(
-                sa.text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-            )
-        try:
-            yield database_url(admin_url, name)
-        finally:
-            async with admin.connect() as conn:
-                await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        yield database_url(admin_url, name)
     finally:
-        await admin.dispose()
+        await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _confine_to_schema(db: SqlDatabase, schema: str) -> None:
-    """Make every connection of ``db`` (main pool and naming-counter pool) see only ``schema``.
-
-    The connections are tagged with ``application_name = schema`` so teardown can end any a failed test
-    left behind, as ``DROP DATABASE … WITH (FORCE)`` would."""
-
-    def set_search_path(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
-        settings = dict(cparams.get("server_settings") or {})
-        settings.update(search_path=f'"{schema}"', application_name=schema)
-        cparams["server_settings"] = settings
-
-    for engine in (db.engine(DEFAULT_BIND), db.counter_engine()):
-        event.listen(engine.sync_engine, "do_connect", set_search_path)
+def _confined_to(schema: str) -> dict[str, str]:
+    """Server settings that make a connection see only ``schema``. Its connections are tagged with
+    ``application_name = schema`` so teardown can end any a failed test left behind, as
+    ``DROP DATABASE … WITH (FORCE)`` would."""
+    return {"search_path": f'"{schema}"', "application_name": schema}
 
 
 _SCHEMA_HOSTS: dict[tuple[str, str], str] = {}
@@ -145,35 +134,18 @@ async def _schema_host(admin_url: str, prefix: str) -> str:
     if found is not None:
         return found
     name = f"{prefix}_{os.getpid()}_sets"
-    admin = _admin_engine(admin_url)
-    try:
-        async with admin.connect() as conn:
-            exists = await conn.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
-            if not exists:
-                await conn.execute(
-                    sa.text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-                )
-    finally:
-        await admin.dispose()
+    (exists,) = await admin(admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if not exists:
+        await admin(admin_url, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
     url = _SCHEMA_HOSTS[admin_url, prefix] = database_url(admin_url, name)
     atexit.register(_drop_at_exit, admin_url, name)
     return url
 
 
 def _drop_at_exit(admin_url: str, name: str) -> None:
-    async def drop() -> None:
-        admin = _admin_engine(admin_url)
-        try:
-            async with admin.connect() as conn:
-                await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            await admin.dispose()
-
     try:
-        asyncio.run(drop())
-    except (OSError, sa.exc.SQLAlchemyError) as exc:  # the server may be gone by now
+        asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception as exc:  # the server may be gone by now
         print(f"could not drop test database {name}: {exc}", file=sys.stderr)
 
 
@@ -214,26 +186,20 @@ class PostgresProvider:
             return
         host = await _schema_host(self.admin_url, self.prefix)
         schema = unique_name(self.prefix)
-        admin = _admin_engine(host)
+        await admin(host, f'CREATE SCHEMA "{schema}"')
         try:
-            async with admin.connect() as conn:
-                await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-                db = SqlDatabase(self._config(host))
-                _confine_to_schema(db, schema)
-                try:
-                    yield adapter_set(db)
-                finally:
-                    await db.dispose()
-                    await conn.execute(
-                        sa.text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE application_name = :schema"
-                        ),
-                        {"schema": schema},
-                    )
-                    await conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            db = SqlDatabase(self._config(host), server_settings=_confined_to(schema))
+            try:
+                yield adapter_set(db)
+            finally:
+                await db.dispose()
         finally:
-            await admin.dispose()
+            await admin(
+                host,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE application_name = '{schema}'",
+                f'DROP SCHEMA IF EXISTS "{schema}" CASCADE',
+            )
 
 
 @dataclass
@@ -297,16 +263,14 @@ def statements(db: SqlDatabase, bind: str = DEFAULT_BIND) -> Iterator[StatementL
     """Record the statements ``db`` sends on ``bind`` inside the block (each executemany counts once)."""
     log = StatementLog()
 
-    def record(
-        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
-    ) -> None:
+    def record(statement: str) -> None:
         text = " ".join(statement.split())
         if not text.upper().startswith(_TRANSACTION_CONTROL):
             log.statements.append(text)
 
-    target = db.engine(bind).sync_engine
-    event.listen(target, "before_cursor_execute", record)
+    observers = db.observers(bind)
+    observers.append(record)
     try:
         yield log
     finally:
-        event.remove(target, "before_cursor_execute", record)
+        observers.remove(record)

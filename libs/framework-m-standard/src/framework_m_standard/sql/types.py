@@ -1,4 +1,9 @@
-"""Column types: how each field kind is stored on SQLite and on PostgreSQL."""
+"""SQLAlchemy column types: how each ``ColumnType`` is created and migrated on SQLite and PostgreSQL.
+
+Schema work only (DDL, Alembic); serving processes never import this module. Migration revision files
+refer to ``UTCDateTime``, ``ExactDecimal`` and ``JSON_TYPE`` here by name, so they stay where they are.
+The conversions their ``process_*`` methods make are the ones ``dialects.py`` makes at run time (a
+test keeps the two in step)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from framework_m_core.meta import FieldSpec
+from .tables import ColumnType
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -103,30 +108,26 @@ JSON_TYPE: TypeEngine[Any] = sa.JSON(none_as_null=True).with_variant(
 UUID_TYPE: TypeEngine[Any] = sa.Uuid(as_uuid=True)
 
 
-def column_type(spec: FieldSpec) -> TypeEngine[Any]:
-    """The column type of a stored (non-table) field."""
-    kind = spec.kind
-    if kind == "data":
-        return text_type(spec.max_length)
-    if kind == "select":
-        # Options are enforced by a CHECK constraint; the column itself does not limit them.
-        return text_type() if all(isinstance(o, str) for o in spec.options) else sa.BigInteger()
-    if kind == "int":
-        return sa.BigInteger()
-    if kind == "float":
-        return sa.Double()
-    if kind == "bool":
-        return sa.Boolean(create_constraint=False)
-    if kind == "decimal":
-        return ExactDecimal(spec.max_digits, spec.decimal_places)
-    if kind == "date":
-        return sa.Date()
-    if kind == "datetime":
-        return UTCDateTime()
-    if kind == "time":
-        return sa.Time()
-    if kind in ("uuid", "link"):
-        return UUID_TYPE
-    if kind == "json":
+def sa_type(column: ColumnType) -> TypeEngine[Any]:
+    """The SQLAlchemy type that creates and migrates a column of ``column``'s type."""
+    stored = column.stored_as
+    if stored == "text":
+        return text_type(column.length)
+    if stored == "decimal":
+        return ExactDecimal(column.precision, column.scale)
+    if stored == "json":
         return JSON_TYPE
-    raise ValueError(f"field {spec.name!r} of kind {kind!r} has no column")
+    if stored == "uuid":
+        return UUID_TYPE
+    if stored == "datetime":
+        return UTCDateTime()
+    if stored == "boolean":
+        return sa.Boolean(create_constraint=False)
+    simple: dict[str, type[TypeEngine[Any]]] = {
+        "bigint": sa.BigInteger,
+        "integer": sa.Integer,
+        "double": sa.Double,
+        "date": sa.Date,
+        "time": sa.Time,
+    }
+    return simple[stored]()

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from framework_m_core.composition import Settings
 from framework_m_core.meta import DocTypeMeta
 
@@ -24,8 +22,9 @@ from ..database import DEFAULT_BIND, SqlDatabase
 from ..names import child_table, parent_table
 from ..schema_manager import SqlSchemaManager
 
-if TYPE_CHECKING:  # Alembic is imported where it is used: a start-up that needs no migration
-    from alembic.config import Config  # never loads it
+if TYPE_CHECKING:  # Alembic and SQLAlchemy are imported where they are used: a start-up that
+    import sqlalchemy as sa  # needs no migration never loads them
+    from alembic.config import Config
     from alembic.script import Script, ScriptDirectory
 
 VERSION_TABLE = "fm_schema_version"
@@ -49,9 +48,12 @@ def target_metadata(db: SqlDatabase, metas: Sequence[DocTypeMeta]) -> sa.MetaDat
 
     DocTypes configured into other binds are left out: migrations manage the default database only
     (see docs/adr/0002-migrations.md)."""
+    import sqlalchemy as sa
+
+    from ..ddl import sa_tables
+
     metadata = sa.MetaData()
-    for table in SqlSchemaManager(db).tables_by_bind(metas).get(DEFAULT_BIND, []):
-        table.to_metadata(metadata)
+    sa_tables(SqlSchemaManager(db).tables_by_bind(metas).get(DEFAULT_BIND, []), metadata)
     return metadata
 
 
@@ -97,10 +99,16 @@ class MigrationProject:
         """Every revision, newest first (Alembic's walk order)."""
         return list(self.scripts().walk_revisions())
 
+    def revision_files(self) -> list[Path]:
+        """The Python files of the revision directory, by name (found without loading Alembic)."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("*.py"))
+
     @property
     def adopted(self) -> bool:
         """Whether the project manages its schema with migrations: it has at least one revision."""
-        if not self.directory.is_dir() or not any(self.directory.glob("*.py")):
+        if not self.revision_files():
             return False  # decided without loading Alembic
         return bool(self.scripts().get_heads())
 

@@ -28,7 +28,7 @@ from framework_m_core.errors import AdapterError, ConfigurationError, FrameworkE
 
 from ..config import redact
 from ..errors import translate
-from ..schema_manager import describe_diff
+from ..schema_sync import describe_diff
 from .connection import database_exists, migration_connection
 from .constraints import add_column_checks, create_everything, drop_column_checks
 from .environment import SESSION_KEY, MigrationSession, include_object

@@ -1,0 +1,174 @@
+"""A connection pool with the settings of ``[database]``: size, overflow, timeout, recycle, pre-ping.
+
+Up to ``size`` idle connections are kept; up to ``overflow`` more are opened under load and closed
+when they come back. A checkout waits at most ``timeout`` seconds for a connection. A connection older
+than ``recycle`` seconds is replaced at checkout, and with ``pre_ping`` each checkout first checks
+that the connection still answers. Connections that come back broken or inside a transaction that
+cannot be rolled back are closed, never reused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from framework_m_core.errors import AdapterError
+
+
+class Pooled(Protocol):
+    """What the pool needs of a driver connection (``connections.py``)."""
+
+    created: float
+
+    @property
+    def broken(self) -> bool: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    async def ping(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Pooled)
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    size: int = 5
+    overflow: int = 10
+    timeout: float = 30.0
+    recycle: float = -1  # seconds; negative: never
+    pre_ping: bool = False
+
+
+async def to_completion(work: Awaitable[None]) -> None:
+    """Await ``work`` to its end even if this task is cancelled meanwhile, then re-raise the
+    cancellation: a connection left half-closed would never be accounted for."""
+    task = asyncio.ensure_future(work)
+    cancelled: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.wait([task])
+        except asyncio.CancelledError as exc:
+            cancelled = exc
+    if cancelled is not None:
+        raise cancelled
+    task.result()
+
+
+class Pool(Generic[C]):
+    """Connections made by ``connect``, checked out with ``acquire`` and given back with ``release``."""
+
+    def __init__(self, connect: Callable[[], Awaitable[C]], limits: PoolLimits, label: str) -> None:
+        self._connect = connect
+        self.limits = limits
+        self.label = label
+        self._idle: deque[C] = deque()
+        self._open = 0  # idle + checked out
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._disposed = False
+
+    @property
+    def checked_out(self) -> int:
+        return self._open - len(self._idle)
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    def _expired(self, conn: C) -> bool:
+        recycle = self.limits.recycle
+        return recycle >= 0 and time.monotonic() - conn.created > recycle
+
+    async def acquire(self) -> C:
+        deadline = time.monotonic() + self.limits.timeout
+        while True:
+            while self._idle:
+                conn = self._idle.pop()  # the most recently used: its server process is warm
+                if conn.broken or self._expired(conn):
+                    await self._discard(conn)
+                    continue
+                if self.limits.pre_ping:
+                    try:
+                        await conn.ping()
+                    except Exception:
+                        await self._discard(conn)
+                        continue
+                return conn
+            if self._open < self.limits.size + self.limits.overflow:
+                self._open += 1
+                try:
+                    return await self._connect()
+                except BaseException:
+                    self._open -= 1
+                    self._wake()
+                    raise
+            await self._wait(deadline)
+
+    async def _wait(self, deadline: float) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(waiter, max(deadline - time.monotonic(), 0))
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._wake()  # woken just as it was cancelled: pass the turn on
+            raise
+        except TimeoutError:
+            limits = self.limits
+            raise AdapterError(
+                f"no database connection free within {limits.timeout:g} s (pool {self.label!r}: "
+                f"{limits.size} + {limits.overflow} overflow, all in use); raise "
+                "[database] pool_size / max_overflow or shorten the transactions"
+            ) from None
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+    def _wake(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    async def release(self, conn: C) -> None:
+        """Give ``conn`` back: kept for reuse when healthy, idle and within ``size``; else closed."""
+        keep = not conn.broken
+        if keep and conn.in_transaction:
+            try:
+                await to_completion(conn.rollback())
+            except Exception:
+                keep = False
+        if (
+            keep
+            and not self._disposed
+            and len(self._idle) < self.limits.size
+            and not self._expired(conn)
+        ):
+            self._idle.append(conn)
+            self._wake()
+            return
+        await self._discard(conn)
+
+    async def _discard(self, conn: C) -> None:
+        self._open -= 1
+        self._wake()
+        # A broken connection may fail to close; it is gone either way.
+        with contextlib.suppress(Exception):
+            await to_completion(conn.close())
+
+    async def dispose(self) -> None:
+        """Close the idle connections; those checked out are closed when they come back."""
+        self._disposed = True
+        while self._idle:
+            await self._discard(self._idle.pop())

@@ -1,0 +1,195 @@
+"""The connection pool keeps what ``[database]`` promises: idle connections up to ``pool_size``,
+overflow ones closed on return, checkouts bounded by ``pool_timeout``, ``pool_recycle`` and
+``pool_pre_ping`` replacing old or dead connections, and nothing returned half-way through a
+transaction reused as it is. Checked against a real PostgreSQL, counting its server processes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from framework_m_core import AdapterError
+from framework_m_standard.sql import DatabaseConfig, SqlDatabase
+from framework_m_standard.sql.connections import Connection
+from framework_m_standard.sql.errors import DriverError
+from framework_m_standard.sql.statements import Runner, Statement
+from framework_m_standard.sql.testing import admin
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def tag() -> str:
+    """An ``application_name`` marking this test's server processes."""
+    return f"fm_pool_{uuid.uuid4().hex[:10]}"
+
+
+async def _backends(url: str, tag: str) -> int:
+    (count,) = await admin(
+        url, f"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{tag}'"
+    )
+    return int(count)
+
+
+async def _settled_backends(url: str, tag: str, expected: int) -> int:
+    """The number of server processes once it reaches ``expected`` (closing is asynchronous on the
+    server's side), or whatever it is after two seconds."""
+    for _ in range(40):
+        found = await _backends(url, tag)
+        if found == expected:
+            return found
+        await asyncio.sleep(0.05)
+    return found
+
+
+def _db(url: str, tag: str, **options: Any) -> SqlDatabase:
+    return SqlDatabase(
+        DatabaseConfig(url=url, **options), server_settings={"application_name": tag}
+    )
+
+
+async def _pid(conn: Connection) -> int:
+    ((pid,),) = await conn.fetch("SELECT pg_backend_pid()")
+    return int(pid)
+
+
+async def _serving_pid(db: SqlDatabase) -> int:
+    """The server process behind the connection a transaction gets now."""
+    async with db.transaction(write=False) as tx:
+        return await _pid(await tx.connection())
+
+
+async def test_idle_connections_are_kept_up_to_the_size_and_overflow_ones_closed(
+    postgres_url: str, tag: str
+) -> None:
+    db = _db(postgres_url, tag, pool_size=2, max_overflow=2)
+    pool = db.pool()
+    try:
+        held = [await pool.acquire() for _ in range(4)]
+        assert len({await _pid(c) for c in held}) == 4
+        assert await _backends(postgres_url, tag) == 4
+        for conn in held:
+            await pool.release(conn)
+        assert (pool.idle, pool.checked_out) == (2, 0)
+        assert await _settled_backends(postgres_url, tag, 2) == 2
+        again = await pool.acquire()  # the most recently returned one, not a new connection
+        assert await _pid(again) == await _pid(held[1])
+        await pool.release(again)
+    finally:
+        await db.dispose()
+    assert await _settled_backends(postgres_url, tag, 0) == 0
+
+
+async def test_a_checkout_waits_at_most_the_pool_timeout(postgres_url: str, tag: str) -> None:
+    db = _db(postgres_url, tag, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    pool = db.pool()
+    try:
+        first = await pool.acquire()
+        with pytest.raises(AdapterError, match=r"no database connection free within 0\.2 s"):
+            await pool.acquire()
+
+        async def give_back_soon() -> None:
+            await asyncio.sleep(0.05)
+            await pool.release(first)
+
+        # A checkout waiting for a connection gets the one given back meanwhile.
+        waiter, _ = await asyncio.gather(pool.acquire(), give_back_soon())
+        assert await _pid(waiter) == await _pid(first)
+        await pool.release(waiter)
+        assert await _backends(postgres_url, tag) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_connections_older_than_pool_recycle_are_replaced(
+    postgres_url: str, tag: str
+) -> None:
+    db = _db(postgres_url, tag, pool_recycle=0)
+    pool = db.pool()
+    try:
+        conn = await pool.acquire()
+        first = await _pid(conn)
+        await pool.release(conn)
+        assert pool.idle == 0  # too old to keep
+        conn = await pool.acquire()
+        assert await _pid(conn) != first
+        await pool.release(conn)
+    finally:
+        await db.dispose()
+
+
+async def test_pre_ping_replaces_a_connection_the_server_ended(postgres_url: str, tag: str) -> None:
+    db = _db(postgres_url, tag, pool_pre_ping=True)
+    try:
+        first = await _serving_pid(db)
+        await admin(postgres_url, f"SELECT pg_terminate_backend({first})")
+        assert await _serving_pid(db) != first  # and no error reached the caller
+    finally:
+        await db.dispose()
+
+
+async def test_without_pre_ping_a_dead_connection_is_never_handed_out_again(
+    postgres_url: str, tag: str
+) -> None:
+    db = _db(postgres_url, tag)
+    try:
+        # Ended while idle: the driver notices the closed socket, the checkout skips it.
+        first = await _serving_pid(db)
+        await admin(postgres_url, f"SELECT pg_terminate_backend({first})")
+        await asyncio.sleep(0.1)
+        await db.ping()
+        # Ended while in use: that use fails, and the connection is closed, not given out again.
+        async with db.transaction(write=False) as tx:
+            conn = await tx.connection()
+            second = await _pid(conn)
+            await admin(postgres_url, f"SELECT pg_terminate_backend({second})")
+            await db.ping()  # another connection: the pool is not stuck
+            with pytest.raises(AdapterError, match="the database is unreachable"):
+                await Runner(conn, "test").fetch(Statement("SELECT 1", (), ("one",), (None,)))
+        assert await _serving_pid(db) not in (first, second)
+        assert db.pool().checked_out == 0
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(
+    postgres_url: str, tag: str, tmp_path: Path
+) -> None:
+    for db in (
+        _db(postgres_url, tag),
+        SqlDatabase(DatabaseConfig(url=f"sqlite:///{tmp_path}/pool.sqlite3")),
+    ):
+        pool = db.pool()
+        try:
+            conn = await pool.acquire()
+            await conn.begin(write=True)
+            await conn.execute("CREATE TEMPORARY TABLE scratch (x INTEGER)")
+            await pool.release(conn)
+            assert pool.idle == 1
+            again = await pool.acquire()
+            assert again is conn
+            assert not again.in_transaction
+            with pytest.raises(DriverError, match="scratch"):
+                await again.fetch("SELECT x FROM scratch")  # rolled back with its transaction
+            await pool.release(again)
+        finally:
+            await db.dispose()
+
+
+async def test_dispose_closes_idle_connections_and_those_given_back_later(
+    postgres_url: str, tag: str
+) -> None:
+    db = _db(postgres_url, tag)
+    pool = db.pool()
+    idle, busy = await pool.acquire(), await pool.acquire()
+    await pool.release(idle)
+    await db.dispose()
+    assert await _settled_backends(postgres_url, tag, 1) == 1  # the busy one is still in use
+    assert (await busy.fetch("SELECT 1"))[0][0] == 1
+    await pool.release(busy)
+    assert pool.idle == 0
+    assert await _settled_backends(postgres_url, tag, 0) == 0
