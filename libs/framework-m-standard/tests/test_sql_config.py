@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import pytest
 
 from framework_m_core import (
+    AdapterError,
     App,
     CallerContext,
     ConfigurationError,
@@ -18,10 +20,11 @@ from framework_m_core import (
     Link,
     LinkValidation,
 )
-from framework_m_core.composition import load_settings, start_runtime
+from framework_m_core.composition import Settings, load_settings, start_runtime
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase, database_config
 from framework_m_standard.sql.config import DEFAULT_SQLITE_FILE, redact
 from framework_m_standard.sql.pool import PoolLimits
+from framework_m_standard.sql.testing import admin
 
 ADMIN = CallerContext.for_user("root@example.com", "Administrator")
 URL_ENV = "FRAMEWORK_M_DATABASE_URL"
@@ -222,3 +225,47 @@ async def test_a_doctype_routed_to_a_second_sqlite_file_lives_there(tmp_path: Pa
     assert sorted(rows_in(archive, "SELECT action FROM audit_entry")) == [("login",), ("logout",)]
     assert rows_in(main, "SELECT text FROM memo") == [("see audit",)]
     assert rows_in(main, "PRAGMA foreign_key_list(memo)") == []
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_path_with_escaped_characters_is_one_file_for_schema_and_requests(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "with space" / "app.sqlite3"
+    file.parent.mkdir()
+    settings = {"database": {"url": "sqlite:///" + quote(str(file))}}  # .../with%20space/...
+    async with await start_runtime(Settings.model_validate(settings), apps=[BINDS_APP]) as runtime:
+        await runtime.kernel.create(ADMIN, Memo, {"text": "one file"})  # tables made by schema work
+    assert rows_in(file, "SELECT text FROM memo") == [("one file",)]
+    assert not (tmp_path / "with%20space").exists()
+
+
+async def _reaches(db: SqlDatabase) -> tuple[bool, bool]:
+    """Whether requests and schema work connect with ``db``'s URL."""
+    try:
+        await db.ping()
+        requests = True
+    except AdapterError:
+        requests = False
+    try:
+        async with db.engine().connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+        schema = True
+    except Exception:
+        schema = False
+    return requests, schema
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("key", ["sslmode", "ssl"])
+async def test_postgresql_url_parameters_in_either_spelling_reach_requests_and_schema_work(
+    postgres_url: str, key: str
+) -> None:
+    # libpq's ``sslmode`` and SQLAlchemy's ``ssl``: the same meaning for both connection paths.
+    (ssl_on,) = await admin(postgres_url, "SELECT current_setting('ssl') = 'on'")
+    for mode, expected in (("disable", True), ("require", ssl_on)):
+        db = SqlDatabase(DatabaseConfig(url=f"{postgres_url}?{key}={mode}"))
+        try:
+            assert await _reaches(db) == (expected, expected), mode
+        finally:
+            await db.dispose()

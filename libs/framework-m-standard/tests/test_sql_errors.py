@@ -21,6 +21,7 @@ from framework_m_core import (
     DuplicateName,
     Link,
     LinkValidation,
+    ValidationError,
 )
 from framework_m_core.composition import Settings, start_runtime
 from framework_m_core.testing import AdapterProvider
@@ -127,6 +128,19 @@ async def test_missing_table_is_an_adapter_error_naming_the_doctype(
             assert "m migrate upgrade" in str(caught.value)
             assert isinstance(caught.value.__cause__, DriverError)
             assert any(isinstance(e, missing) for e in chain(caught.value)), chain(caught.value)
+
+
+async def test_a_nul_character_in_a_filter_list_is_refused_on_both_databases(
+    sql_provider: AdapterProvider,
+) -> None:
+    # SQLite would compare such a list item cut short (and never match); PostgreSQL refuses NUL in
+    # text. Both answer the same: a validation error, not an empty page.
+    async with open_kernel(sql_provider, [APP]) as env:
+        await env.kernel.create(ADMIN, Ledger, {"code": "a"})
+        for operator in ("in", "not in"):
+            with pytest.raises(ValidationError, match="Ledger"):
+                await env.kernel.list(ADMIN, Ledger, filters=[["code", operator, ["a\x00b"]]])
+        assert await _ledger_count(env) == 1
 
 
 async def test_unreachable_postgresql_is_an_adapter_error_without_the_password() -> None:

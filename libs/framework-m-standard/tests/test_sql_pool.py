@@ -10,12 +10,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
 from framework_m_core import AdapterError
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase
 from framework_m_standard.sql.connections import Connection
 from framework_m_standard.sql.errors import DriverError
+from framework_m_standard.sql.pool import Pool, PoolLimits
 from framework_m_standard.sql.statements import Runner, Statement
 from framework_m_standard.sql.testing import admin
 
@@ -193,3 +195,93 @@ async def test_dispose_closes_idle_connections_and_those_given_back_later(
     await pool.release(busy)
     assert pool.idle == 0
     assert await _settled_backends(postgres_url, tag, 0) == 0
+
+
+SLOW_SQLITE = (
+    "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000) "
+    "SELECT count(*) FROM r"
+)
+
+
+async def test_a_transaction_cancelled_mid_statement_gives_back_its_connection_and_lock(
+    postgres_url: str, tag: str, tmp_path: Path
+) -> None:
+    # anyio cancels again at every await of a cancelled scope, so the roll-back and the return to
+    # the pool are interrupted too unless they run to their end regardless.
+    for db, slow in (
+        (_db(postgres_url, tag, pool_size=1, max_overflow=0, pool_timeout=2), "SELECT pg_sleep(5)"),
+        (SqlDatabase(DatabaseConfig(url=f"sqlite:///{tmp_path}/cancel.sqlite3")), SLOW_SQLITE),
+    ):
+        try:
+            async with db.transaction(write=True) as tx:
+                await (await tx.connection()).execute(f"CREATE TABLE {tag} (a INTEGER)")
+            with anyio.move_on_after(0.2) as scope:
+                async with db.transaction(write=True) as tx:
+                    conn = await tx.connection()
+                    await conn.execute(f"INSERT INTO {tag} VALUES (1)")
+                    await conn.fetch(slow)
+            assert scope.cancelled_caught
+            assert db.pool().checked_out == 0
+            lock = db.write_lock("default")  # SQLite's writers queue on it; PostgreSQL has none
+            assert lock is None or not lock.locked()
+            with anyio.fail_after(5):  # the next writer gets in; the cancelled row is gone
+                async with db.transaction(write=True) as tx:
+                    conn = await tx.connection()
+                    await conn.execute(f"INSERT INTO {tag} VALUES (2)")
+                    assert [tuple(r) for r in await conn.fetch(f"SELECT a FROM {tag}")] == [(2,)]
+        finally:
+            async with db.transaction(write=True) as tx:
+                await (await tx.connection()).execute(f"DROP TABLE IF EXISTS {tag}")
+            await db.dispose()
+
+
+class _Stalling:
+    """A pooled connection whose ping or roll-back never answers (the server gone quiet)."""
+
+    def __init__(self, *, in_transaction: bool = False) -> None:
+        self.created = 0.0
+        self.broken = False
+        self.in_transaction = in_transaction
+        self.closed = False
+
+    async def ping(self) -> None:
+        await asyncio.Event().wait()
+
+    async def rollback(self) -> None:
+        await asyncio.sleep(0.3)
+        self.in_transaction = False
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_checkout_cancelled_during_its_pre_ping_loses_no_slot() -> None:
+    made: list[_Stalling] = []
+
+    async def connect() -> _Stalling:
+        made.append(_Stalling())
+        return made[-1]
+
+    pool = Pool(connect, PoolLimits(size=1, overflow=0, timeout=0.5, pre_ping=True), "test")
+    await pool.release(await pool.acquire())  # idle now, pinged at the next checkout
+    with anyio.move_on_after(0.1):
+        await pool.acquire()
+    assert made[0].closed
+    assert (pool.idle, pool.checked_out) == (0, 0)
+    with anyio.fail_after(1):  # the one slot is free again: a new connection, not a timeout
+        assert await pool.acquire() is made[1]
+
+
+async def test_a_release_cancelled_during_its_roll_back_still_returns_the_connection() -> None:
+    conn = _Stalling(in_transaction=True)
+
+    async def connect() -> _Stalling:
+        return conn
+
+    pool = Pool(connect, PoolLimits(size=1, overflow=0, timeout=0.5), "test")
+    assert await pool.acquire() is conn
+    with anyio.move_on_after(0.05) as scope:
+        await pool.release(conn)
+    assert scope.cancelled_caught
+    assert not conn.in_transaction  # rolled back to the end
+    assert (pool.idle, pool.checked_out) == (1, 0)

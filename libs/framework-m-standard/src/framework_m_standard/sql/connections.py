@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from .dialects import POSTGRESQL, SQLITE, Dialect
 from .errors import DriverError
@@ -225,6 +226,7 @@ def sqlite_path(url: str) -> str:
     path = rest[1:] if rest.startswith("/") else rest
     if "?" in path:
         raise ValueError(f"{url}: SQLite URLs take no query parameters")
+    path = unquote(path)  # as SQLAlchemy reads it for schema work: both must open the same file
     if path in ("", ":memory:"):
         raise ValueError(
             f"{url}: in-memory SQLite is not supported; give a file "
@@ -234,5 +236,16 @@ def sqlite_path(url: str) -> str:
 
 
 def postgres_dsn(url: str) -> str:
-    """An asyncpg DSN for a ``postgresql+asyncpg://`` URL."""
-    return "postgresql://" + url.split("://", 1)[1]
+    """An asyncpg DSN for a ``postgresql+asyncpg://`` URL.
+
+    Query parameters are libpq's (``sslmode``, ``sslrootcert``, ...); SQLAlchemy's spelling
+    ``ssl=<mode>`` is read as ``sslmode``, so a URL written for either works."""
+    rest = url.split("://", 1)[1]
+    base, _, query = rest.partition("?")
+    if not query:
+        return "postgresql://" + rest
+    pairs = [
+        ("sslmode" if key == "ssl" else key, value)
+        for key, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"postgresql://{base}?{urlencode(pairs)}"

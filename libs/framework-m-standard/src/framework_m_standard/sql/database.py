@@ -92,12 +92,22 @@ class SqlTransaction:
                     if conn.in_transaction:
                         await (conn.commit() if commit else conn.rollback())
         finally:
-            # After a failed COMMIT the others go back too: the pool rolls them back.
-            for pool, conn in held:
+            # After a failed or cancelled COMMIT the others go back too (the pool rolls them
+            # back), and all of them even if this task is cancelled while they do.
+            await self._give_back(held)
+
+    async def _give_back(self, held: list[tuple[Pool[Connection], Connection]]) -> None:
+        interrupted: BaseException | None = None
+        for pool, conn in held:
+            try:
                 await pool.release(conn)
-            for lock in self._locks:
-                lock.release()
-            self._locks.clear()
+            except BaseException as exc:  # cancelled; the release itself completed (Pool.release)
+                interrupted = interrupted or exc
+        for lock in self._locks:
+            lock.release()
+        self._locks.clear()
+        if interrupted is not None:
+            raise interrupted
 
 
 class SqlDatabase:

@@ -85,6 +85,15 @@ def _json_text(value: Any) -> str:
     return json.dumps(value)
 
 
+def _json_list(items: Any) -> str:
+    # json_each cuts a string at a NUL character, so such an item could never match: refused,
+    # as PostgreSQL refuses NUL in text anywhere.
+    for item in items:
+        if isinstance(item, str) and "\x00" in item:
+            raise ValueError("a list value contains a NUL character")
+    return json.dumps(items)
+
+
 def _fixed_scale(column: ColumnType) -> int | None:
     return column.scale if column.precision is not None else None
 
@@ -237,8 +246,8 @@ class _Sqlite(Dialect):
 
     def list_codec(self, item: Codec | None) -> Codec:
         if item is None:
-            return _json_text
-        return lambda items: json.dumps([v if v is None else item(v) for v in items])
+            return _json_list
+        return lambda items: _json_list([v if v is None else item(v) for v in items])
 
     def like_codec(self) -> Codec | None:
         return glob_pattern

@@ -234,8 +234,21 @@ def schema_engine(url: str, server_settings: Mapping[str, str], echo: bool = Fal
         engine = create_engine(url, echo=echo, poolclass=sa.NullPool)
         _sqlite_setup(engine)
         return engine
-    args = {"server_settings": dict(server_settings)} if server_settings else {}
-    return create_engine(url, echo=echo, poolclass=sa.NullPool, connect_args=args)
+    # Connected as the request pool connects (``postgres_dsn``): SQLAlchemy's own reading of the
+    # URL's query would pass libpq parameters such as ``sslmode`` to asyncpg as arguments.
+    import asyncpg  # type: ignore[import-untyped]
+
+    from .connections import postgres_dsn
+
+    dsn, settings = postgres_dsn(url), dict(server_settings)
+
+    def creator() -> Any:
+        return engine.sync_engine.dialect.dbapi.connect(  # type: ignore[union-attr]
+            async_creator_fn=lambda: asyncpg.connect(dsn, server_settings=settings)
+        )
+
+    engine = create_engine(url.partition("?")[0], echo=echo, poolclass=sa.NullPool, creator=creator)
+    return engine
 
 
 def _sqlite_setup(engine: SqlEngine) -> None:

@@ -100,8 +100,10 @@ class Pool(Generic[C]):
                 if self.limits.pre_ping:
                     try:
                         await conn.ping()
-                    except Exception:
-                        await self._discard(conn)
+                    except BaseException as exc:
+                        await self._discard(conn)  # also when cancelled mid-ping: never lost
+                        if not isinstance(exc, Exception):
+                            raise
                         continue
                 return conn
             if self._open < self.limits.size + self.limits.overflow:
@@ -124,6 +126,8 @@ class Pool(Generic[C]):
                 self._wake()  # woken just as it was cancelled: pass the turn on
             raise
         except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                return  # woken in the same loop turn as the timeout (Python >= 3.12 says timeout)
             limits = self.limits
             raise AdapterError(
                 f"no database connection free within {limits.timeout:g} s (pool {self.label!r}: "
@@ -142,15 +146,26 @@ class Pool(Generic[C]):
                 return
 
     async def release(self, conn: C) -> None:
-        """Give ``conn`` back: kept for reuse when healthy, idle and within ``size``; else closed."""
-        keep = not conn.broken
-        if keep and conn.in_transaction:
-            try:
-                await to_completion(conn.rollback())
-            except Exception:
-                keep = False
+        """Give ``conn`` back: kept for reuse when healthy, idle and within ``size``; else closed.
+
+        Completes even if the caller is cancelled meanwhile (the cancellation is re-raised after):
+        a connection half given back would hold its slot forever."""
+        if not conn.broken and conn.in_transaction:
+            await to_completion(self._roll_back(conn))
+        else:
+            await self._return(conn)
+
+    async def _roll_back(self, conn: C) -> None:
+        try:
+            await conn.rollback()
+        except Exception:
+            await self._discard(conn)
+        else:
+            await self._return(conn)
+
+    async def _return(self, conn: C) -> None:
         if (
-            keep
+            not conn.broken
             and not self._disposed
             and len(self._idle) < self.limits.size
             and not self._expired(conn)
