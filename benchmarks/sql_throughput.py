@@ -227,7 +227,7 @@ def check_schema(kernel: Kernel) -> None:
     repository = kernel.repository
     assert isinstance(repository, SqlRepository), "the SQL adapters are not installed"
     tables = repository.db.schema.tables(kernel.meta(BenchOrder))
-    (child,) = tables.child_tables().values()
+    (child,) = tables.child_tables.values()
     found = (tables.table.name, {c.name for c in tables.table.columns}, child.name)
     expected = (PARENT, {*PARENT_COLUMNS.split(", "), "deleted_at"}, CHILD)
     assert found == expected, f"schema drifted: {found} != {expected}"

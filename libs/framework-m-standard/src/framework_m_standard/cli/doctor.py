@@ -52,6 +52,7 @@ async def _storage(container: Container, registry: MetaRegistry) -> Check:
 async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
     """Reachability, then migrations, through the adapters start-up would choose."""
     from ..sql.bootstrap import verify
+    from ..sql.database import DEFAULT_BIND
     from ..sql.migrations import MigrationProject, Migrations, migrations_directory
     from ..sql.schema_manager import SqlSchemaManager
 
@@ -61,7 +62,7 @@ async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
         if not isinstance(manager, SqlSchemaManager):
             return [await _storage(container, registry)]
         db = manager.db
-        where = db.describe()["default"]
+        where = db.describe()[DEFAULT_BIND]
         try:
             await db.ping()
         except Exception as exc:

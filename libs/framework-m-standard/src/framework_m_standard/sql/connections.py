@@ -91,15 +91,19 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
+def _asyncpg_errors() -> tuple[type[BaseException], ...]:
+    import asyncpg  # type: ignore[import-untyped]
+
+    return (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+
+
 class PostgresConnection(Connection):
     dialect = POSTGRESQL
 
     def __init__(self, raw: Any, observers: Sequence[Observer]) -> None:
-        import asyncpg  # type: ignore[import-untyped]
-
         super().__init__(observers)
         self.raw = raw
-        self._errors = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+        self._errors = _asyncpg_errors()
 
     @classmethod
     async def open(
@@ -109,7 +113,7 @@ class PostgresConnection(Connection):
 
         try:
             raw = await asyncpg.connect(dsn, server_settings=dict(server_settings) or None)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except _asyncpg_errors() as exc:
             raise DriverError(exc, "connect") from exc
         return cls(raw, observers)
 

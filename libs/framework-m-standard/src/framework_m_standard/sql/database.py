@@ -31,7 +31,7 @@ from .connections import (
     postgres_dsn,
     sqlite_path,
 )
-from .dialects import Dialect, dialect_of
+from .dialects import SQLITE, Dialect, dialect_of
 from .errors import translated
 from .pool import Pool, PoolLimits
 from .tables import SqlSchema
@@ -157,7 +157,7 @@ class SqlDatabase:
     def _pool(self, url: str, limits: PoolLimits, label: str) -> Pool[Connection]:
         observers = self.observers(label)
         settings = self.server_settings
-        if url.startswith("sqlite"):
+        if dialect_of(url) is SQLITE:
             path = sqlite_path(url)
 
             async def connect() -> Connection:
@@ -178,7 +178,7 @@ class SqlDatabase:
         return found
 
     def _limits(self, url: str) -> PoolLimits:
-        if url.startswith("sqlite"):
+        if dialect_of(url) is SQLITE:
             return PoolLimits()  # a few readers at once; writers queue on the write lock
         config = self.config
         return PoolLimits(
@@ -191,7 +191,7 @@ class SqlDatabase:
         )
 
     def write_lock(self, bind: str) -> asyncio.Lock | None:
-        if self.dialect(bind) != "sqlite":
+        if self.dialect_of(bind) is not SQLITE:
             return None
         return self._write_locks.setdefault(bind, asyncio.Lock())
 

@@ -230,7 +230,9 @@ def schema_engine(url: str, server_settings: Mapping[str, str], echo: bool = Fal
     ``framework_m_write`` execution option; PostgreSQL connections with ``server_settings``.
 
     Without a pool: schema work is rare, and it should not keep connections open."""
-    if url.startswith("sqlite"):
+    from .dialects import SQLITE, dialect_of
+
+    if dialect_of(url) is SQLITE:
         engine = create_engine(url, echo=echo, poolclass=sa.NullPool)
         _sqlite_setup(engine)
         return engine

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from functools import cache
 
+from . import statements as sql
 from .connections import Connection
 from .database import SqlDatabase
 from .dialects import Dialect
 from .errors import translated
 from .pool import Pool
 from .statements import Params, Runner, Statement
+from .tables import NAMING
 
 
 @cache
 def _upsert(dialect: Dialect) -> Statement:
     params = Params(dialect)
     key, start, step = params.add(None), params.add(None), params.add(None)
+    table, k, current = (dialect.quote(n) for n in (NAMING.name, "key", "current"))
     return Statement(
-        f"INSERT INTO fm_naming_series ({dialect.quote('key')}, {dialect.quote('current')}) "
-        f"VALUES ({key}, {start}) ON CONFLICT ({dialect.quote('key')}) DO UPDATE SET "
-        f"{dialect.quote('current')} = fm_naming_series.{dialect.quote('current')} + {step} "
-        f"RETURNING {dialect.quote('current')}",
+        f"INSERT INTO {table} ({k}, {current}) VALUES ({key}, {start}) "
+        f"ON CONFLICT ({k}) DO UPDATE SET {current} = {table}.{current} + {step} "
+        f"RETURNING {current}",
         params.binds,
         ("current",),
         (None,),
@@ -35,9 +37,9 @@ def _upsert(dialect: Dialect) -> Statement:
 @cache
 def _current(dialect: Dialect) -> Statement:
     params = Params(dialect)
+    (match,) = sql.equals(dialect, NAMING, ("key",), params)
     return Statement(
-        f"SELECT {dialect.quote('current')} FROM fm_naming_series "
-        f"WHERE {dialect.quote('key')} = {params.add(None)}",
+        f"SELECT {dialect.quote('current')} FROM {dialect.quote(NAMING.name)} WHERE {match}",
         params.binds,
         ("current",),
         (None,),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from uuid import UUID
 
 from framework_m_core.events import DomainEvent
@@ -13,20 +14,11 @@ from . import statements as sql
 from .database import SqlDatabase
 from .repository import sql_tx
 from .statements import Params, Runner, Statement
+from .tables import OUTBOX
 
-_COLUMNS = (
-    "id",
-    "type",
-    "doctype",
-    "document_id",
-    "document_name",
-    "time",
-    "actor",
-    "tenant",
-    "source",
-    "data",
-    "published_at",
-)
+_COLUMNS = tuple(c.name for c in OUTBOX.columns)
+_EVENT_FIELDS = _COLUMNS[:-1]  # all but published_at
+_event_values = attrgetter(*_EVENT_FIELDS)
 
 
 class SqlOutbox:
@@ -34,11 +26,22 @@ class SqlOutbox:
         self.db = db
         dialect, table = db.dialect_of(), db.schema.outbox
         self._insert = sql.insert(dialect, table, _COLUMNS)
+        unpublished = f"{dialect.quote('published_at')} IS NULL"
         params = Params(dialect)
-        at = params.add(dialect.bind_codec(table.c["published_at"].type))
-        ids = dialect.in_list("id", params.add_list(dialect.bind_codec(table.c["id"].type)))
+        self._pending = sql.select_where(
+            dialect,
+            table,
+            _COLUMNS,
+            [unpublished],
+            params,
+            f" ORDER BY {dialect.quote('id')} LIMIT {params.add(None)}",
+        )
+        params = Params(dialect)
+        (at,) = sql.equals(dialect, table, ("published_at",), params)
+        marker = params.add_list(dialect.bind_codec(table.c["id"].type))
         self._mark = Statement(
-            f"UPDATE fm_outbox SET published_at = {at} WHERE {ids} AND published_at IS NULL",
+            f"UPDATE {dialect.quote(table.name)} SET {at} "
+            f"WHERE {dialect.in_list(dialect.quote('id'), marker)} AND {unpublished}",
             params.binds,
         )
 
@@ -46,54 +49,14 @@ class SqlOutbox:
         if not events:
             return
         conn = await sql_tx(tx).connection()
-        rows = [
-            [
-                e.id,
-                e.type,
-                e.doctype,
-                e.document_id,
-                e.document_name,
-                e.time,
-                e.actor,
-                e.tenant,
-                e.source,
-                e.data,
-                None,
-            ]
-            for e in events
-        ]
+        rows = [[*_event_values(e), None] for e in events]
         await Runner(conn, "outbox").executemany(self._insert, rows)
 
     async def pending(self, limit: int = 100) -> list[DomainEvent]:
-        table = self.db.schema.outbox
         async with self.db.transaction(write=False) as tx:
             conn = await tx.connection()
-            dialect = conn.dialect
-            params = Params(dialect)
-            stmt = sql.select_where(
-                dialect,
-                table,
-                _COLUMNS,
-                ["published_at IS NULL"],
-                params,
-                f" ORDER BY id LIMIT {params.add(None)}",
-            )
-            rows = await Runner(conn, "outbox").fetch(stmt, [limit])
-        return [
-            DomainEvent(
-                id=r["id"],
-                type=r["type"],
-                doctype=r["doctype"],
-                document_id=r["document_id"],
-                document_name=r["document_name"],
-                time=r["time"],
-                actor=r["actor"],
-                data=r["data"],
-                tenant=r["tenant"],
-                source=r["source"],
-            )
-            for r in rows
-        ]
+            rows = await Runner(conn, "outbox").fetch(self._pending, [limit])
+        return [DomainEvent(**{f: r[f] for f in _EVENT_FIELDS}) for r in rows]
 
     async def mark_published(self, event_ids: Sequence[UUID]) -> None:
         if not event_ids:

@@ -35,6 +35,17 @@ def sql_tx(tx: Transaction) -> SqlTransaction:
     return tx
 
 
+def _conditions(
+    dialect: Dialect, table: Table, filters: Filter | None, include_deleted: bool, params: Params
+) -> list[str]:
+    """The WHERE conditions of a list or count: not soft-deleted (unless asked), and the filter."""
+    clauses = sql.visible(dialect, include_deleted)
+    condition = where(table, filters, dialect, params)
+    if condition is not None:
+        clauses.append(condition)
+    return clauses
+
+
 class SqlRepository:
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
@@ -106,7 +117,7 @@ class SqlRepository:
         values = [record.get(n) for n in names]
         if await run.execute(stmt, [*values, record["id"], expected_version]) != 1:
             raise await self._missing_or_stale(run, dialect, tables, record["id"], expected_version)
-        for child in tables.child_tables().values():
+        for child in tables.child_tables.values():
             clear = self._statement(
                 ("clear", dialect.name, child),
                 partial(sql.delete_where, dialect, child, ("parent",)),
@@ -232,10 +243,7 @@ class SqlRepository:
 
         def build() -> Statement:
             params = Params(dialect)
-            clauses = sql.visible(dialect, query.include_deleted)
-            condition = where(table, query.filters, dialect, params)
-            if condition is not None:
-                clauses.append(condition)
+            clauses = _conditions(dialect, table, query.filters, query.include_deleted, params)
             tail = order_by(table, query.sort_keys, dialect)
             tail += f" LIMIT {params.add(None)} OFFSET {params.add(None)}"
             return sql.select_where(dialect, table, names, clauses, params, tail)
@@ -251,11 +259,7 @@ class SqlRepository:
         )
         stmt = self._statement(key, build)
         records = await run.fetch(stmt, [*filter_values(query.filters), query.limit, query.offset])
-        wanted = (
-            tables.children
-            if query.fields is None
-            else [f for f in query.fields if f in tables.children]
-        )
+        wanted = tables.children if query.fields is None else query.fields
         await self._load_children(run, dialect, tables, records, wanted)
         return records
 
@@ -272,10 +276,7 @@ class SqlRepository:
 
         def build() -> Statement:
             params = Params(dialect)
-            clauses = sql.visible(dialect, include_deleted)
-            condition = where(table, filters, dialect, params)
-            if condition is not None:
-                clauses.append(condition)
+            clauses = _conditions(dialect, table, filters, include_deleted, params)
             text = f"SELECT count(*) AS count FROM {dialect.quote(table.name)}"
             if clauses:
                 text += " WHERE " + " AND ".join(clauses)

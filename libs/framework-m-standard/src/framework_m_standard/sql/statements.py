@@ -126,6 +126,11 @@ def visible(dialect: Dialect, include_deleted: bool) -> list[str]:
     return [] if include_deleted else [f"{dialect.quote(DELETED_AT)} IS NULL"]
 
 
+def equals(dialect: Dialect, table: Table, keys: Iterable[str], params: Params) -> list[str]:
+    """``key = <parameter>`` for each of ``keys``, the parameters added to ``params`` in order."""
+    return [f"{dialect.quote(k)} = {params.add(dialect.bind_codec(table.c[k].type))}" for k in keys]
+
+
 def select_where(
     dialect: Dialect,
     table: Table,
@@ -147,8 +152,8 @@ def select_by(
 ) -> Statement:
     """Rows whose ``column`` equals one parameter."""
     params = Params(dialect)
-    match = f"{dialect.quote(column)} = {params.add(dialect.bind_codec(table.c[column].type))}"
-    return select_where(dialect, table, names, [match, *visible(dialect, include_deleted)], params)
+    where = [*equals(dialect, table, (column,), params), *visible(dialect, include_deleted)]
+    return select_where(dialect, table, names, where, params)
 
 
 def select_children(dialect: Dialect, table: Table) -> Statement:
@@ -177,13 +182,8 @@ def update_where(
     """``UPDATE table SET names... WHERE keys... [AND deleted_at IS NULL]``; parameters are the new
     values of ``names``, then the values of ``keys``."""
     params = Params(dialect)
-    sets = ", ".join(
-        f"{dialect.quote(n)} = {params.add(dialect.bind_codec(table.c[n].type))}" for n in names
-    )
-    where = [
-        f"{dialect.quote(k)} = {params.add(dialect.bind_codec(table.c[k].type))}" for k in keys
-    ]
-    where += visible(dialect, not only_visible)
+    sets = ", ".join(equals(dialect, table, names, params))
+    where = equals(dialect, table, keys, params) + visible(dialect, not only_visible)
     return Statement(
         f"UPDATE {dialect.quote(table.name)} SET {sets} WHERE {' AND '.join(where)}", params.binds
     )
@@ -191,9 +191,5 @@ def update_where(
 
 def delete_where(dialect: Dialect, table: Table, keys: Sequence[str]) -> Statement:
     params = Params(dialect)
-    where = [
-        f"{dialect.quote(k)} = {params.add(dialect.bind_codec(table.c[k].type))}" for k in keys
-    ]
-    return Statement(
-        f"DELETE FROM {dialect.quote(table.name)} WHERE {' AND '.join(where)}", params.binds
-    )
+    where = " AND ".join(equals(dialect, table, keys, params))
+    return Statement(f"DELETE FROM {dialect.quote(table.name)} WHERE {where}", params.binds)

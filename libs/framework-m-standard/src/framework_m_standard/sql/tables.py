@@ -142,12 +142,13 @@ class DocTables:
     table: Table
     children: Mapping[str, Table]  # table fieldname -> child table
 
-    def child_tables(self) -> dict[str, Table]:
+    @cached_property
+    def child_tables(self) -> Mapping[str, Table]:
         """Distinct child tables by name (two fields of one child type share a table)."""
         return {t.name: t for t in self.children.values()}
 
     def all_tables(self) -> list[Table]:
-        return [self.table, *self.child_tables().values()]
+        return [self.table, *self.child_tables.values()]
 
 
 OUTBOX = Table(
