@@ -40,19 +40,30 @@ HOOKS: tuple[str, ...] = (
 class Controller(Generic[T]):
     """Subclass with ``Controller[Invoice]`` and override the hooks you need; the defaults do nothing."""
 
-    def __init__(self, doc: T, ctx: CallerContext, kernel: Kernel) -> None:
+    def __init__(
+        self,
+        doc: T,
+        ctx: CallerContext,
+        kernel: Kernel,
+        *,
+        previous: Callable[[], T] | None = None,
+    ) -> None:
+        """``previous`` builds the document as stored before this operation; the Kernel passes it
+        for updates, submits, cancels and deletes. It is called only when ``self.previous`` is
+        first read, so hooks that never look pay nothing. A subclass that overrides ``__init__``
+        must accept ``previous`` and hand it on to this one."""
         self.doc = doc
         self.ctx = ctx
         self.kernel = kernel
-        self._previous: Callable[[], T] | None = None
+        self._load_previous = previous
         self._previous_doc: T | None = None
 
     @property
     def previous(self) -> T | None:
         """The document as stored before this operation (``None`` while it is being created):
         compare it with ``doc`` to see what a save changes. Built on first use."""
-        if self._previous_doc is None and self._previous is not None:
-            self._previous_doc = self._previous()
+        if self._previous_doc is None and self._load_previous is not None:
+            self._previous_doc = self._load_previous()
         return self._previous_doc
 
     def autoname(self) -> str | Awaitable[str | None] | None:

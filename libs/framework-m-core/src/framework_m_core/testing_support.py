@@ -7,18 +7,12 @@ from collections.abc import Iterable
 from ._kernel.kernel import Kernel
 from .app import App
 from .builtin import app as core_app
-from .memory import (
-    MemoryCache,
-    MemoryEventBus,
-    MemoryJobQueue,
-    MemoryNamingCounter,
-    MemoryPersistence,
-)
+from .memory import MemoryJobQueue
 from .memory.clock import SystemClock
-from .memory.id_generator import UUID7Generator
-from .permissions import RolePermissionPolicy
 from .ports import Clock, IdGenerator
 from .registry import MetaRegistry
+from .testing.adapters import memory_adapter_set
+from .testing.kernel import build_kernel
 
 
 async def in_memory_kernel(
@@ -28,23 +22,11 @@ async def in_memory_kernel(
     ids: IdGenerator | None = None,
 ) -> Kernel:
     """Build a Kernel over fresh in-memory storage for ``apps`` (the built-in ``core`` app comes first)
-    and create their storage."""
+    and create their storage. ``clock`` (the system clock unless given) also drives cache expiry."""
     registry = MetaRegistry([core_app, *apps])
-    persistence = MemoryPersistence()
     clock = clock or SystemClock()
-    kernel = Kernel(
-        registry,
-        repository=persistence.repository,
-        unit_of_work=persistence.unit_of_work,
-        schema_manager=persistence.schema_manager,
-        naming_counter=MemoryNamingCounter(),
-        outbox=persistence.outbox,
-        event_bus=MemoryEventBus(),
-        permission=RolePermissionPolicy(),
-        clock=clock,
-        id_generator=ids or UUID7Generator(),
-        cache=MemoryCache(clock),
-        job_queue=MemoryJobQueue(),
+    kernel = build_kernel(
+        registry, memory_adapter_set(clock), clock=clock, ids=ids, job_queue=MemoryJobQueue()
     )
     await kernel.sync_schema()
     return kernel

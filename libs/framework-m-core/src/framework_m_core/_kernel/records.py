@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -74,3 +75,15 @@ def require_aware(meta: DocTypeMeta, doc: BaseModel) -> None:
                 )
     if naive:
         raise ValidationError(f"invalid {meta.name}: datetimes need a timezone", naive)
+
+
+def as_uuid(value: Any) -> UUID | None:
+    """``value`` as a UUID when it is one or spells one; ``None`` otherwise (a name, say)."""
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            return None
+    return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..memory import MemoryCache, MemoryEventBus, MemoryNamingCounter, MemoryPersistence
 from ..ports import (
     Cache,
+    Clock,
     EventBus,
     NamingCounter,
     Outbox,
@@ -86,16 +87,22 @@ class MemoryProvider:
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[AdapterSet]:
-        persistence = MemoryPersistence()
-        yield AdapterSet(
-            repository=persistence.repository,
-            unit_of_work=persistence.unit_of_work,
-            schema_manager=persistence.schema_manager,
-            naming_counter=MemoryNamingCounter(),
-            outbox=persistence.outbox,
-            event_bus=MemoryEventBus(),
-            cache=MemoryCache(),
-        )
+        yield memory_adapter_set()
+
+
+def memory_adapter_set(clock: Clock | None = None) -> AdapterSet:
+    """A fresh set of the in-memory adapters over one empty store, with an event bus and a cache whose
+    expiry follows ``clock`` (the system clock unless given)."""
+    persistence = MemoryPersistence()
+    return AdapterSet(
+        repository=persistence.repository,
+        unit_of_work=persistence.unit_of_work,
+        schema_manager=persistence.schema_manager,
+        naming_counter=MemoryNamingCounter(),
+        outbox=persistence.outbox,
+        event_bus=MemoryEventBus(),
+        cache=MemoryCache(clock),
+    )
 
 
 def requires(*capabilities: str) -> pytest.MarkDecorator:

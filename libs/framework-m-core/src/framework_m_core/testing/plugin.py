@@ -14,13 +14,12 @@ import pytest
 from .._kernel.kernel import Kernel
 from ..builtin import app as core_app
 from ..context import ADMIN_ROLE, CallerContext
-from ..memory import MemoryEventBus
 from ..memory.clock import FrozenClock
 from ..memory.id_generator import SequentialIdGenerator
-from ..permissions import RolePermissionPolicy
 from ..registry import MetaRegistry
 from .adapters import AdapterProvider, AdapterSet
 from .doctypes import kit_app
+from .kernel import build_kernel
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,19 +50,8 @@ def kit_registry() -> MetaRegistry:
 
 
 def kit_kernel(adapters: AdapterSet, registry: MetaRegistry, clock: FrozenClock) -> Kernel:
-    return Kernel(
-        registry,
-        repository=adapters.repository,
-        unit_of_work=adapters.unit_of_work,
-        schema_manager=adapters.schema_manager,
-        naming_counter=adapters.naming_counter,
-        outbox=adapters.outbox,
-        event_bus=adapters.event_bus or MemoryEventBus(),
-        permission=RolePermissionPolicy(),
-        clock=clock,
-        id_generator=SequentialIdGenerator(),
-        cache=adapters.cache,
-    )
+    """The kit's Kernel: frozen time and sequential ids, so every run sees the same documents."""
+    return build_kernel(registry, adapters, clock=clock, ids=SequentialIdGenerator())
 
 
 async def open_kit(provider: AdapterProvider) -> AsyncIterator[KitEnv]:
