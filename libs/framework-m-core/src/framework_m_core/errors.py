@@ -1,8 +1,10 @@
 """One error taxonomy for every adapter and interface.
 
-Each error carries a stable machine ``code`` that the web layer maps to problem+json and the CLI to an exit
-status. Adapters translate driver errors into these with ``raise ... from exc`` so callers never see a
-driver exception.
+Each error carries a stable machine ``code``. The web layer answers with problem+json whose status
+belongs to the error's class (the nearest class in its MRO that has one) and whose code is the
+error's own: an application's ``class Overbooked(ValidationError): code = "overbooked"`` is a 422
+with code ``overbooked``. The CLI prints the message as one line and exits 1. Adapters translate
+driver errors into these with ``raise ... from exc`` so callers never see a driver exception.
 """
 
 from __future__ import annotations
@@ -149,6 +151,8 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "QueryError",
+    "RateLimited",
+    "Unauthenticated",
     "ValidationError",
     "VersionConflict",
 ]

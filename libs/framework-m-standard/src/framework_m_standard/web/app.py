@@ -10,7 +10,6 @@ import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -32,15 +31,12 @@ from framework_m_core.composition import Settings, build_registry, load_settings
 from ..identity import AuthConfig, IdentityService, auth_config, token_signer
 from ..identity import app as identity_app
 from .auth import CSRF_HEADER, AuthChainMiddleware, default_strategies
-from .auth_routes import AUTH_ROUTES
 from .config import web_config
-from .documents import document_routes
 from .models import TYPE_DECODERS, TYPE_ENCODERS, FrameworkLitestar, PydanticSchemas
 from .openapi import SECURITY_SCHEMES, DecimalAsText
 from .problems import EXCEPTION_HANDLERS
 from .ratelimit import LoginLimiter
-from .shares import SHARE_ROUTES
-from .system import SYSTEM_ROUTES
+from .routes import api_routes
 
 
 def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None = None) -> Litestar:
@@ -52,10 +48,6 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
     if apps is not None and all(a.name != identity_app.name for a in apps):
         apps = [identity_app, *apps]
     registry = build_registry(settings, apps)
-    routes: list[Any] = [*SYSTEM_ROUTES, *AUTH_ROUTES, *SHARE_ROUTES]
-    for meta in registry.metas():
-        if meta.options.api_resource:
-            routes.extend(document_routes(meta))
     signer = token_signer(settings, auth)
 
     @asynccontextmanager
@@ -74,7 +66,7 @@ def create_app(settings: Settings | None = None, *, apps: Sequence[App] | None =
 
     strategies = default_strategies(trust_gateway_headers=config.trust_gateway_headers)
     return FrameworkLitestar(
-        route_handlers=routes,
+        route_handlers=api_routes(registry),
         lifespan=[lifespan],
         state=_state(auth),
         exception_handlers=EXCEPTION_HANDLERS,

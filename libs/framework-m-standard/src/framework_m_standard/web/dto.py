@@ -1,4 +1,4 @@
-"""A DTO that documents a DocType as the request body but only decodes JSON: the Kernel validates.
+"""A DTO that documents a request body's type but only decodes JSON: the Kernel validates.
 
 Letting Litestar validate too would run pydantic twice on every write (measured ~1.5x slower for a
 document with many child rows, ADR 0003) and would answer bad input in a second, different format.
@@ -7,7 +7,7 @@ document with many child rows, ADR 0003) and would answer bad input in a second,
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import msgspec
 from litestar.dto import AbstractDTO
@@ -15,11 +15,14 @@ from litestar.dto.data_structures import DTOFieldDefinition
 from litestar.exceptions import ClientException
 from litestar.typing import FieldDefinition
 
-T = TypeVar("T")
 
+class JSONBodyDTO(AbstractDTO[Any]):
+    """``dto=JSONBodyDTO`` on a handler whose ``data`` is annotated ``Invoice``: OpenAPI shows
+    ``Invoice`` as the request body; the handler receives the plain JSON data.
 
-class JSONBodyDTO(AbstractDTO[T], Generic[T]):
-    """``JSONBodyDTO[Invoice]``: OpenAPI shows ``Invoice``; the handler receives plain JSON data."""
+    Use it unparametrized, with ``return_dto=None``: the annotation, not a type argument, names what
+    to document, so one handler written for every DocType documents each DocType's own schema
+    (see ``routing.Document``)."""
 
     @classmethod
     def generate_field_definitions(
@@ -41,7 +44,8 @@ class JSONBodyDTO(AbstractDTO[T], Generic[T]):
     def create_openapi_schema(
         cls, field_definition: FieldDefinition, handler_id: str, schema_creator: Any
     ) -> Any:
-        return schema_creator.for_field_definition(FieldDefinition.from_annotation(cls.model_type))
+        documented = FieldDefinition.from_annotation(field_definition.annotation)
+        return schema_creator.for_field_definition(documented)
 
     def decode_bytes(self, value: bytes) -> Any:
         try:

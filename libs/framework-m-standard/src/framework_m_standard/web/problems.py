@@ -1,7 +1,10 @@
 """Errors as RFC 9457 problem+json: the core's machine code, a per-field list for bad input, a request id.
 
-Status codes come from the error's code, so every interface maps the taxonomy the same way. Unexpected
-exceptions become a bare 500 that leaks nothing; the details go to the log under the request id.
+The status comes from the error's class, found the way Starlette and Litestar find an exception
+handler: the nearest class in the exception's MRO that has a status wins. So an application's
+``class Overbooked(ValidationError)`` answers 422 under its own code ``overbooked``. A framework
+error with no such ancestor, and any other exception, becomes a bare 500 that leaks nothing; the
+details go to the log under the request id.
 """
 
 from __future__ import annotations
@@ -14,7 +17,19 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, ValidationException
 
-from framework_m_core.errors import FrameworkError
+from framework_m_core.errors import (
+    AdapterError,
+    Conflict,
+    DocumentSubmitted,
+    FrameworkError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    QueryError,
+    RateLimited,
+    Unauthenticated,
+    ValidationError,
+)
 
 CSRF_COOKIE = "fm_csrf"
 SESSION_COOKIE = "fm_session"
@@ -24,20 +39,20 @@ log = logging.getLogger("framework_m.http")
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID = "request_id"
 
-STATUS_BY_CODE: dict[str, int] = {
-    "validation": 422,
-    "invalid_query": 400,
-    "link_validation": 422,
-    "permission_denied": 403,
-    "not_found": 404,
-    "conflict": 409,
-    "version_conflict": 409,
-    "duplicate_name": 409,
-    "document_submitted": 409,
-    "invalid_transition": 409,
-    "unauthenticated": 401,
-    "rate_limited": 429,
+STATUS_BY_ERROR: dict[type[FrameworkError], int] = {
+    ValidationError: 422,  # and LinkValidation
+    QueryError: 400,
+    PermissionDenied: 403,
+    Unauthenticated: 401,
+    RateLimited: 429,
+    NotFound: 404,
+    Conflict: 409,  # and VersionConflict, DuplicateName
+    DocumentSubmitted: 409,
+    InvalidTransition: 409,
+    AdapterError: 503,
 }
+"""The classes that bring a status of their own; every other error class answers with its nearest
+listed ancestor's (``status_of``). ConfigurationError is left out on purpose: it is a 500."""
 
 TITLES: dict[int, str] = {
     400: "Bad request",
@@ -95,22 +110,37 @@ def problem(
     )
 
 
+def status_of(error: FrameworkError) -> int | None:
+    """The status of the nearest class in ``error``'s MRO listed in ``STATUS_BY_ERROR``, or ``None``
+    when no ancestor has one (the error then answers as an unexpected one)."""
+    for cls in type(error).__mro__:
+        status = STATUS_BY_ERROR.get(cls)
+        if status is not None:
+            return status
+    return None
+
+
 def on_framework_error(
     request: Request[Any, Any, Any], exc: FrameworkError
 ) -> Response[dict[str, Any]]:
-    status = STATUS_BY_CODE.get(exc.code)
+    """problem+json with the status of the error's class and the error's own ``code``.
+
+    A 503 (an adapter failed) is logged and says only that a backing service is unavailable: its
+    message is the driver's. A 401 asks for credentials and drops a dead session cookie; a 429 says
+    when to retry."""
+    status = status_of(exc)
     if status is None:
-        if exc.code == "adapter":
-            log.error(
-                "adapter failure [%s] %s %s: %s",
-                request_id(request),
-                request.method,
-                request.url.path,
-                exc.message,
-                exc_info=exc,
-            )
-            return problem(request, 503, code="adapter", detail="a backing service is unavailable")
         return on_unexpected(request, exc)
+    if status == 503:
+        log.error(
+            "adapter failure [%s] %s %s: %s",
+            request_id(request),
+            request.method,
+            request.url.path,
+            exc.message,
+            exc_info=exc,
+        )
+        return problem(request, 503, code=exc.code, detail="a backing service is unavailable")
     extra = {k: v for k, v in exc.details.items() if k != "errors"}
     if "errors" in exc.details:
         extra["errors"] = exc.details["errors"]
