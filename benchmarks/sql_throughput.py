@@ -44,7 +44,7 @@ from framework_m import App, CallerContext, ChildDocType, DocType, Kernel
 from framework_m_core.composition import Settings, start_runtime
 from framework_m_core.ids import uuid7
 from framework_m_standard.sql import SqlRepository, SqlSchemaManager
-from framework_m_standard.sql.ddl import sa_tables
+from framework_m_standard.sql._schema.ddl import sa_tables
 
 ADMIN_URL = os.environ.get(
     "FRAMEWORK_M_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from framework_m_standard.sql.migrations.review import RECORDED_RENAMES
+from framework_m_standard.sql.migrations import RECORDED_RENAMES
 from framework_m_studio.project import Project
 from framework_m_studio.renames import RENAMES_FILE, read
 from framework_m_studio.workspace import Workspace

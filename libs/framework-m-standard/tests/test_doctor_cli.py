@@ -122,3 +122,23 @@ def test_a_broken_configuration_is_an_error(project: Path) -> None:
     assert (code, status) == (2, "error")
     assert checks["apps"] == "error"
     assert checks["security"] == "error"
+
+
+MEMORY_PERSISTENCE = "".join(
+    f'{port} = "memory"\n'
+    for port in ("repository", "unit_of_work", "schema_manager", "naming_counter", "outbox")
+)
+
+
+def test_storage_checks_come_from_the_chosen_adapter(project: Path) -> None:
+    # The SQL schema manager checks its database and migrations itself; an adapter without checks
+    # of its own gets one read through its port, and no migrations check it would not have.
+    (project / "framework_config.toml").write_text(
+        f'apps = ["notes"]\ndev_mode = true\n[adapters]\n{MEMORY_PERSISTENCE}'
+    )
+    done = m(project, "doctor", "--json")
+    report = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    # (In-memory storage is new in every process, so that one read finds no storage yet.)
+    assert report["database"]["detail"].startswith("the 'memory' adapter cannot read")
+    assert "migrations" not in report
+    assert "users" not in report

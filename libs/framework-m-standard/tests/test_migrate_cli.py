@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
-from framework_m_standard.sql.engine import create_engine
+from sqlalchemy.ext.asyncio import create_async_engine as create_engine
 
 M = Path(sys.executable).parent / "m"
 EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "invoicing.py"

@@ -14,22 +14,22 @@ from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine as create_engine
 
 from framework_m_core import App, CallerContext, ChildDocType, ConfigurationError, DocType, Link
 from framework_m_core.builtin import app as core_app
 from framework_m_core.composition import Runtime, Settings, load_settings, start_runtime
 from framework_m_core.registry import MetaRegistry
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase, database_config
-from framework_m_standard.sql.engine import create_engine
 from framework_m_standard.sql.migrations import (
     MigrationProject,
     Migrations,
     RenameHint,
     Review,
+    Written,
+    doctype_tables,
     migrations_directory,
 )
-from framework_m_standard.sql.migrations.project import doctype_tables
-from framework_m_standard.sql.migrations.runner import Written
 
 pytestmark = pytest.mark.anyio
 ADMIN = CallerContext.for_user("root", "Administrator")

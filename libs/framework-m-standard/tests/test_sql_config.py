@@ -22,8 +22,8 @@ from framework_m_core import (
 )
 from framework_m_core.composition import Settings, load_settings, start_runtime
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase, database_config
+from framework_m_standard.sql._request.pool import PoolLimits
 from framework_m_standard.sql.config import DEFAULT_SQLITE_FILE, redact
-from framework_m_standard.sql.pool import PoolLimits
 from framework_m_standard.sql.testing import admin
 
 ADMIN = CallerContext.for_user("root@example.com", "Administrator")

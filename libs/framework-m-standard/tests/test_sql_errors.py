@@ -25,7 +25,7 @@ from framework_m_core import (
 )
 from framework_m_core.composition import Settings, start_runtime
 from framework_m_core.testing import AdapterProvider
-from framework_m_standard.sql.errors import DriverError
+from framework_m_standard.sql._request.errors import DriverError
 from framework_m_standard.sql.testing import PostgresProvider, SqlKernel, open_kernel
 
 pytestmark = pytest.mark.anyio

@@ -1,7 +1,9 @@
-"""The connection pool keeps what ``[database]`` promises: idle connections up to ``pool_size``,
-overflow ones closed on return, checkouts bounded by ``pool_timeout``, ``pool_recycle`` and
-``pool_pre_ping`` replacing old or dead connections, and nothing returned half-way through a
-transaction reused as it is. Checked against a real PostgreSQL, counting its server processes."""
+"""The connection pools keep what ``[database]`` promises. PostgreSQL's (asyncpg's): connections kept
+while in use and closed after ``pool_idle_timeout``, so steady load opens none; SQLite's: idle
+connections up to ``pool_size``, overflow ones closed on return. Both: checkouts bounded by
+``pool_timeout``, ``pool_recycle`` and ``pool_pre_ping`` replacing old or dead connections, nothing
+returned half-way through a transaction reused as it is. Checked against a real PostgreSQL, counting
+its server processes and the sessions it saw."""
 
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ import pytest
 
 from framework_m_core import AdapterError
 from framework_m_standard.sql import DatabaseConfig, SqlDatabase
-from framework_m_standard.sql.connections import Connection
-from framework_m_standard.sql.errors import DriverError
-from framework_m_standard.sql.pool import Pool, PoolLimits
-from framework_m_standard.sql.statements import Runner, Statement
-from framework_m_standard.sql.testing import admin
+from framework_m_standard.sql._request.connections import Connection
+from framework_m_standard.sql._request.errors import DriverError
+from framework_m_standard.sql._request.pool import Pool, PoolLimits
+from framework_m_standard.sql._request.statements import Runner, Statement
+from framework_m_standard.sql.testing import admin, postgres_database
 
 pytestmark = pytest.mark.anyio
 
@@ -65,10 +67,10 @@ async def _serving_pid(db: SqlDatabase) -> int:
         return await _pid(await tx.connection())
 
 
-async def test_idle_connections_are_kept_up_to_the_size_and_overflow_ones_closed(
+async def test_connections_are_kept_until_idle_for_the_idle_timeout(
     postgres_url: str, tag: str
 ) -> None:
-    db = _db(postgres_url, tag, pool_size=2, max_overflow=2)
+    db = _db(postgres_url, tag, pool_size=2, max_overflow=2, pool_idle_timeout=0.5)
     pool = db.pool()
     try:
         held = [await pool.acquire() for _ in range(4)]
@@ -76,14 +78,79 @@ async def test_idle_connections_are_kept_up_to_the_size_and_overflow_ones_closed
         assert await _backends(postgres_url, tag) == 4
         for conn in held:
             await pool.release(conn)
-        assert (pool.idle, pool.checked_out) == (2, 0)
-        assert await _settled_backends(postgres_url, tag, 2) == 2
+        assert (pool.idle, pool.checked_out) == (4, 0)  # overflow ones too: no churn under load
+        assert await _backends(postgres_url, tag) == 4
         again = await pool.acquire()  # the most recently returned one, not a new connection
-        assert await _pid(again) == await _pid(held[1])
+        assert await _pid(again) == await _pid(held[3])
         await pool.release(again)
+        assert await _settled_backends(postgres_url, tag, 0) == 0  # idle for 0.5 s: closed
+        assert pool.idle == 0
+        conn = await pool.acquire()  # and opened again when needed
+        assert await _backends(postgres_url, tag) == 1
+        await pool.release(conn)
     finally:
         await db.dispose()
     assert await _settled_backends(postgres_url, tag, 0) == 0
+
+
+async def test_a_pool_under_steady_load_opens_no_connections(postgres_url: str, tag: str) -> None:
+    """32 concurrent clients reading through a pool of 20 (+20 overflow), round after round: the
+    sessions PostgreSQL saw are those of the first round, however many rounds follow."""
+    async with postgres_database(postgres_url, "fm_pool_load") as url:
+        db = _db(url, tag, pool_size=20)
+        try:
+
+            async def client(rounds: int) -> None:
+                for _ in range(rounds):
+                    async with db.transaction(write=False) as tx:
+                        await (await tx.connection()).fetch("SELECT pg_sleep(0.001)")
+
+            await asyncio.gather(*(client(1) for _ in range(32)))  # warm: up to 32 connections
+            # Counted from the server's admin database: a look from the test database would be
+            # a session of its own.
+            warm = await _backends(postgres_url, tag)
+            assert 1 <= warm <= 32
+            await asyncio.gather(*(client(40) for _ in range(32)))  # 1,280 transactions
+            assert await _backends(postgres_url, tag) == warm
+        finally:
+            await db.dispose()
+        assert await _settled_backends(postgres_url, tag, 0) == 0
+        database = url.rsplit("/", 1)[1]
+        assert await _sessions(postgres_url, database, warm) == warm  # none opened under load
+
+
+async def _sessions(admin_url: str, database: str, at_least: int) -> int:
+    """Every session the server counted for ``database``. A session is counted once its process
+    has written its statistics (at the latest when it ends), so read until the count holds still."""
+    seen: list[int] = []
+    for _ in range(40):
+        _, count = await admin(
+            admin_url,
+            "SELECT pg_stat_clear_snapshot()",
+            f"SELECT sessions FROM pg_stat_database WHERE datname = '{database}'",
+        )
+        seen.append(int(count or 0))
+        if len(seen) >= 3 and seen[-1] >= at_least and seen[-1] == seen[-3]:
+            break
+        await asyncio.sleep(0.1)
+    return seen[-1]
+
+
+async def test_the_sqlite_pool_keeps_idle_connections_up_to_its_size() -> None:
+    made: list[_Stalling] = []
+
+    async def connect() -> _Stalling:
+        made.append(_Stalling())
+        return made[-1]
+
+    pool = Pool(connect, PoolLimits(size=2, overflow=2, timeout=0.5), "test")
+    held = [await pool.acquire() for _ in range(4)]
+    assert len(made) == 4
+    for conn in held:
+        await pool.release(conn)
+    assert (pool.idle, pool.checked_out) == (2, 0)
+    assert [c.closed for c in made] == [False, False, True, True]  # the overflow ones
+    assert await pool.acquire() is held[1]  # the most recently returned one, not a new one
 
 
 async def test_a_checkout_waits_at_most_the_pool_timeout(postgres_url: str, tag: str) -> None:

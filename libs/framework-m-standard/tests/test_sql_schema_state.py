@@ -16,9 +16,9 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from framework_m_core import MetaRegistry
 from framework_m_core.builtin import app as core_app
-from framework_m_standard.sql.ddl import sa_tables
-from framework_m_standard.sql.schema_manager import SCHEMA_FORMAT, fingerprint
-from framework_m_standard.sql.tables import SqlSchema
+from framework_m_standard.sql._request.tables import SqlSchema
+from framework_m_standard.sql._schema.ddl import sa_tables
+from framework_m_standard.sql._schema.state import SCHEMA_FORMAT, fingerprint
 
 from .test_sql_storage import APP
 

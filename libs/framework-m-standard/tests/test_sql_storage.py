@@ -16,7 +16,7 @@ from pydantic import Field
 from framework_m_core import App, CallerContext, ChildDocType, DocType, Link
 from framework_m_core.testing import AdapterProvider
 from framework_m_core.types import Record
-from framework_m_standard.sql.ddl import sa_table
+from framework_m_standard.sql._schema.ddl import sa_table
 from framework_m_standard.sql.testing import SqlKernel, open_kernel
 
 pytestmark = pytest.mark.anyio

@@ -23,8 +23,8 @@ from framework_m_core import (
     ValidationError,
 )
 from framework_m_core.testing import AdapterProvider
-from framework_m_standard.sql.ddl import sa_table
-from framework_m_standard.sql.errors import DriverError
+from framework_m_standard.sql._request.errors import DriverError
+from framework_m_standard.sql._schema.ddl import sa_table
 from framework_m_standard.sql.testing import PostgresProvider, SqlKernel, open_kernel
 
 pytestmark = pytest.mark.anyio

@@ -4,47 +4,36 @@ Fields are matched by ``previous_name`` (or, when a client leaves it out, by unc
 field whose schema is unchanged is not touched at all; a changed one is re-rendered with the comments
 above and beside it, and with the developer's own ``Field`` keywords and ``Annotated`` metadata. A
 removed field's comments move to the next statement. Everything Studio does not model — methods,
-validators, other classes, comments, blank lines — stays byte for byte.
+validators, other classes, comments, blank lines — stays byte for byte. The ``Meta`` class is edited
+by ``edit_meta`` the same way, option by option.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 import libcst as cst
 
 from framework_m_core.errors import NotFound, ValidationError
 
+from .edit_meta import edit_meta
 from .generate import docstring_source
 from .imports import ensure_imports, prune_imports
-from .model import DocTypeModel, FieldModel, MetaModel
-from .parse import (
-    FieldNode,
-    docstring,
-    field_nodes,
-    has_comment,
-    read_doctype,
-    type_info,
-    value_info,
+from .model import DocTypeModel, FieldModel
+from .parse import read_doctype
+from .parse_field import FieldNode, field_nodes, type_info, value_info
+from .render import Catalog, Import, field_statement, meta_block
+from .statements import (
+    Statement,
+    blank_prefix,
+    block_indent,
+    carry,
+    is_pass,
+    parse_in_block,
+    statements_of,
+    with_leading,
 )
-from .render import (
-    META_ORDER,
-    Catalog,
-    Import,
-    field_statement,
-    meta_block,
-    meta_statement,
-    meta_value,
-)
-
-Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
-
-
-def _stmts(nodes: Sequence[cst.BaseStatement]) -> list[Statement]:
-    """libcst types block bodies loosely; every statement in one is one of these two."""
-    return [cast(Statement, node) for node in nodes]
+from .syntax import docstring, has_comment
 
 
 @dataclass
@@ -60,50 +49,6 @@ def find_class(module: cst.Module, name: str) -> cst.ClassDef:
         if isinstance(statement, cst.ClassDef) and statement.name.value == name:
             return statement
     raise NotFound(f"there is no class {name} in this module")
-
-
-def _indent(module: cst.Module, block: cst.IndentedBlock, outer: str) -> str:
-    own = block.indent if block.indent is not None else module.default_indent
-    return outer + own
-
-
-def _parse_in_block(source: str, depth: int, module: cst.Module) -> Statement:
-    """Parse an indented statement in a context of ``depth`` nested classes, so whitespace inside
-    its brackets (which libcst keeps verbatim) is right where it lands."""
-    unit = module.default_indent
-    wrapper = "".join(f"{unit * d}class _S{d}:\n" for d in range(depth))
-    parsed = cst.parse_module(wrapper + source + "\n")
-    node = _stmts(parsed.body)[0]
-    for _ in range(depth):
-        assert isinstance(node, cst.ClassDef)
-        assert isinstance(node.body, cst.IndentedBlock)
-        node = _stmts(node.body.body)[0]
-    return node
-
-
-def _blank_prefix(
-    lines: Sequence[cst.EmptyLine],
-) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
-    """Split leading lines into the blank lines before the first comment and the rest."""
-    prefix: list[cst.EmptyLine] = []
-    for i, line in enumerate(lines):
-        if line.comment is not None:
-            return prefix, list(lines[i:])
-        prefix.append(line)
-    return prefix, []
-
-
-def _with_leading(statement: Statement, lines: Sequence[cst.EmptyLine]) -> Statement:
-    return statement.with_changes(leading_lines=list(lines))
-
-
-def _carry(statement: Statement, carried: list[cst.EmptyLine]) -> Statement:
-    """Give ``statement`` the comment lines of a removed one (a blank line only if it has none)."""
-    own = list(statement.leading_lines)
-    comments = [line for line in carried if line.comment is not None]
-    blank_own, _ = _blank_prefix(own)
-    blanks = [] if blank_own else [line for line in carried if line.comment is None][:1]
-    return _with_leading(statement, [*blanks, *comments, *own])
 
 
 def _has_inner_comment(node: FieldNode) -> bool:
@@ -151,7 +96,7 @@ class DocTypeEditor:
         old = read_doctype(cls, self.catalog)
         claims = _claims(old, new)
         assert isinstance(cls.body, cst.IndentedBlock)
-        indent = _indent(self.module, cls.body, "")
+        indent = block_indent(self.module, cls.body, "")
         nodes = {node.target: node for node in field_nodes(cls)}
         old_by_name = {f.name: f for f in old.fields}
         built: dict[str, Statement] = {}
@@ -166,7 +111,7 @@ class DocTypeEditor:
             else:
                 built[f.name] = self._field_statement(f, nodes.get(previous or ""), indent)
         body = self._fields(cls.body, new, claims, nodes, built)
-        body = self._meta(body, old.meta, new, indent)
+        body = edit_meta(self.module, body, old.meta, new, indent)
         body = self._docstring(body, old.docstring, new.docstring, indent)
         cls = cls.with_changes(body=cls.body.with_changes(body=body[0], footer=body[1]))
         module_body = [
@@ -210,7 +155,7 @@ class DocTypeEditor:
         rendered = field_statement(
             f, self.catalog, indent=indent, extra_metadata=metadata, extra_keywords=keywords
         )
-        statement = _parse_in_block(rendered.source, 1, self.module)
+        statement = parse_in_block(rendered.source, 1, self.module)
         if old is not None:
             statement = statement.with_changes(
                 leading_lines=old.statement.leading_lines,
@@ -234,8 +179,8 @@ class DocTypeEditor:
         carried: list[cst.EmptyLine] = []
         slot = 0
         adding = any(claims[f.name] is None for f in new.fields)
-        for statement in _stmts(block.body):
-            if adding and _is_pass(statement):
+        for statement in statements_of(block.body):
+            if adding and is_pass(statement):
                 continue
             old_name = statement_of.get(id(statement))
             if old_name is not None and old_name not in retained_old:
@@ -246,13 +191,13 @@ class DocTypeEditor:
                 slot += 1
                 placed = built[name]
                 if claims[name] != old_name:  # moved here by a reorder: keep the slot's spacing
-                    blanks, _ = _blank_prefix(statement.leading_lines)
-                    _, comments = _blank_prefix(placed.leading_lines)
-                    placed = _with_leading(placed, [*blanks, *comments])
+                    blanks, _ = blank_prefix(statement.leading_lines)
+                    _, comments = blank_prefix(placed.leading_lines)
+                    placed = with_leading(placed, [*blanks, *comments])
                 statement = placed
                 positions[name] = len(result)
             if carried:
-                statement = _carry(statement, carried)
+                statement = carry(statement, carried)
                 carried = []
             result.append(statement)
         footer = list(block.footer)
@@ -265,20 +210,20 @@ class DocTypeEditor:
             before = [positions[g.name] for g in new.fields[:index] if g.name in positions]
             if before:
                 at = max(before) + 1
-                statement = _with_leading(statement, [])
+                statement = with_leading(statement, [])
             elif positions:
                 at = min(positions.values())
-                blanks, rest = _blank_prefix(result[at].leading_lines)
-                statement = _with_leading(statement, blanks)
-                result[at] = _with_leading(result[at], rest)
+                blanks, rest = blank_prefix(result[at].leading_lines)
+                statement = with_leading(statement, blanks)
+                result[at] = with_leading(result[at], rest)
             else:
                 at = 1 if result and docstring(result[:1]) is not None else 0
-                statement = _with_leading(statement, [cst.EmptyLine()] if at == 1 else [])
+                statement = with_leading(statement, [cst.EmptyLine()] if at == 1 else [])
                 if at < len(result):
                     following = result[at]
-                    blanks, _ = _blank_prefix(following.leading_lines)
+                    blanks, _ = blank_prefix(following.leading_lines)
                     if not blanks:
-                        result[at] = _with_leading(
+                        result[at] = with_leading(
                             following, [cst.EmptyLine(), *following.leading_lines]
                         )
             result.insert(at, statement)
@@ -287,94 +232,6 @@ class DocTypeEditor:
         if not result:
             result = [cst.SimpleStatementLine([cst.Pass()])]
         return result, footer
-
-    def _meta(
-        self,
-        body_and_footer: tuple[list[Statement], list[cst.EmptyLine]],
-        old: MetaModel,
-        new: DocTypeModel,
-        indent: str,
-    ) -> tuple[list[Statement], list[cst.EmptyLine]]:
-        body, footer = body_and_footer
-        if new.is_child or old == new.meta:
-            return body, footer
-        at = next(
-            (
-                i
-                for i, s in enumerate(body)
-                if isinstance(s, cst.ClassDef) and s.name.value == "Meta"
-            ),
-            None,
-        )
-        if at is None:
-            block = meta_block(new.meta, indent)
-            if block is None:
-                return body, footer
-            statement = _with_leading(
-                _parse_in_block(block.source, 1, self.module), [cst.EmptyLine()]
-            )
-            last_field = max((i for i, s in enumerate(body) if _is_field(s)), default=None)
-            where = (last_field + 1) if last_field is not None else len(body)
-            body.insert(where, statement)
-            if where + 1 < len(body) and not _blank_prefix(body[where + 1].leading_lines)[0]:
-                body[where + 1] = _with_leading(
-                    body[where + 1], [cst.EmptyLine(), *body[where + 1].leading_lines]
-                )
-            return body, footer
-        meta = body[at]
-        assert isinstance(meta, cst.ClassDef)
-        assert isinstance(meta.body, cst.IndentedBlock)
-        inner = _indent(self.module, meta.body, indent)
-        statements = _stmts(meta.body.body)
-        options = [
-            *META_ORDER,
-            *[k for k in old.other if k not in META_ORDER],
-            *[k for k in new.meta.other if k not in old.other and k not in META_ORDER],
-        ]
-        for option in options:
-            before = old.other[option].source if option in old.other else _known(old, option)
-            after = (
-                new.meta.other[option].source
-                if option in new.meta.other
-                else _known(new.meta, option)
-            )
-            if before == after:
-                continue
-            rendered = meta_statement(new.meta, option, inner)
-            i = _option_index(statements, option)
-            if rendered is None:
-                if i is not None:
-                    removed = statements.pop(i)
-                    if i < len(statements):
-                        statements[i] = _carry(statements[i], list(removed.leading_lines))
-                continue
-            fresh = _parse_in_block(rendered.source, 2, self.module)
-            if i is not None:
-                current = statements[i]
-                assert isinstance(current, cst.SimpleStatementLine)
-                statements[i] = fresh.with_changes(
-                    leading_lines=current.leading_lines,
-                    trailing_whitespace=current.trailing_whitespace,
-                )
-                continue
-            earlier = [
-                j
-                for o in options[: options.index(option)]
-                if (j := _option_index(statements, o)) is not None
-            ]
-            where = (
-                max(earlier) + 1 if earlier else (1 if docstring(statements[:1]) is not None else 0)
-            )
-            statements.insert(where, fresh)
-        statements = [s for s in statements if not _is_pass(s)]
-        if not statements:
-            if has_comment(meta.body):
-                statements = [cst.SimpleStatementLine([cst.Pass()])]
-            else:
-                del body[at]
-                return body, footer
-        body[at] = meta.with_changes(body=meta.body.with_changes(body=statements))
-        return body, footer
 
     def _docstring(
         self,
@@ -391,59 +248,17 @@ class DocTypeEditor:
             if has:
                 del body[0]
                 if body:
-                    _, rest = _blank_prefix(body[0].leading_lines)
-                    body[0] = _with_leading(body[0], rest)
+                    _, rest = blank_prefix(body[0].leading_lines)
+                    body[0] = with_leading(body[0], rest)
             return body, footer
-        fresh = _parse_in_block(docstring_source(new, indent), 1, self.module)
+        fresh = parse_in_block(docstring_source(new, indent), 1, self.module)
         if has:
-            body[0] = _with_leading(fresh, body[0].leading_lines)
+            body[0] = with_leading(fresh, body[0].leading_lines)
             return body, footer
         body.insert(0, fresh)
-        if len(body) > 1 and not _blank_prefix(body[1].leading_lines)[0]:
-            body[1] = _with_leading(body[1], [cst.EmptyLine(), *body[1].leading_lines])
+        if len(body) > 1 and not blank_prefix(body[1].leading_lines)[0]:
+            body[1] = with_leading(body[1], [cst.EmptyLine(), *body[1].leading_lines])
         return body, footer
-
-
-def _known(meta: MetaModel, option: str) -> str | None:
-    if option not in META_ORDER:
-        return None
-    value = meta_value(meta, option)
-    return None if value is None else value.source
-
-
-def _option_index(statements: list[Statement], option: str) -> int | None:
-    """Where ``option = …`` is in a Meta body (by name: statements are rebuilt as we edit)."""
-    for i, statement in enumerate(statements):
-        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-            small = statement.body[0]
-            target = (
-                small.targets[0].target
-                if isinstance(small, cst.Assign) and len(small.targets) == 1
-                else small.target
-                if isinstance(small, cst.AnnAssign)
-                else None
-            )
-            if isinstance(target, cst.Name) and target.value == option:
-                return i
-    return None
-
-
-def _is_pass(statement: Statement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Pass)
-        and not any(line.comment for line in statement.leading_lines)
-        and statement.trailing_whitespace.comment is None
-    )
-
-
-def _is_field(statement: Statement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.AnnAssign)
-    )
 
 
 def update_doctype(source: str, new: DocTypeModel, catalog: Catalog) -> EditResult:

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
-from .parse import has_comment
 from .render import LINE_LENGTH, Import
+from .syntax import has_comment
 
 _FUTURE = ("__future__", "annotations")
 

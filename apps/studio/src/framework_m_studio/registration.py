@@ -12,7 +12,7 @@ import libcst as cst
 from framework_m_core.errors import ValidationError
 
 from .imports import ensure_imports, prune_imports
-from .parse import code
+from .syntax import code
 
 
 def _app_call(module: cst.Module, attr: str) -> cst.Call:

@@ -199,7 +199,8 @@ def app_doctypes(app: AppSource) -> dict[str, tuple[str, bool]]:
     """DocType class name → (the module declaring it, whether it is a child DocType)."""
     import libcst as cst
 
-    from .parse import base_names, doctype_classes
+    from .parse import doctype_classes
+    from .syntax import base_names
 
     found: dict[str, tuple[str, bool]] = {}
     for path in app.python_files():

@@ -24,7 +24,8 @@ from framework_m_standard.web.problems import EXCEPTION_HANDLERS
 
 from .field_types import FieldType
 from .model import DocTypeModel
-from .workspace import AppListing, DocTypeView, Preview, Workspace
+from .views import AppListing, DocTypeView, Preview
+from .workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -2,7 +2,8 @@
 
 Every read returns an ``etag`` (a hash of the file's bytes); every write names the etag it was based
 on and is refused with a Conflict when the file changed on disk since, so Studio never overwrites a
-developer's concurrent edit. Writes replace files atomically and only inside the project.
+developer's concurrent edit. Writes replace files atomically and only inside the project. Where each
+DocType is declared is learnt by ``DocTypeIndex``; what the API answers is shaped in ``views``.
 """
 
 from __future__ import annotations
@@ -13,81 +14,26 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from framework_m_core.composition.settings import CONFIG_FILE, load_settings
 from framework_m_core.errors import Conflict, FieldError, NotFound, ValidationError
+from framework_m_core.ports import MigratedSchema, SchemaManager
 
 from . import renames as rename_log
+from .doctype_index import Declared, DocTypeIndex
 from .edit import find_class, update_doctype
 from .field_types import FieldType, all_types
 from .generate import doctype_module, snake_case
 from .model import ControllerModel, DocTypeModel
-from .parse import doctype_classes, read_module
+from .parse import read_module
 from .project import AppSource, Project, relative_module, replace_file
 from .registration import register, unregister
 from .render import Catalog
+from .schema_manager import ask_schema_manager
+from .views import AppListing, DocTypeSummary, DocTypeView, Preview
 
 
 def etag_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
-
-
-_Stamp = tuple[int, int]
-
-
-def _stamp(path: Path) -> _Stamp:
-    """When and how big: a file rewritten in any way gets another stamp."""
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
-@dataclass(frozen=True)
-class _Summary:
-    label: str
-    is_child: bool
-    fields: int
-
-
-class DocTypeSummary(BaseModel):
-    name: str
-    label: str
-    is_child: bool
-    module: str
-    path: str
-    fields: int
-
-
-class AppListing(BaseModel):
-    app: str
-    package: str
-    editable: bool
-    doctypes: list[DocTypeSummary]
-
-
-class DocTypeView(BaseModel):
-    """One DocType as Studio shows it: the schema, where it lives and the etag of that file."""
-
-    app: str
-    module: str
-    path: str
-    etag: str
-    editable: bool
-    doctype: DocTypeModel
-    controller: ControllerModel | None = None
-    source: str
-    renames: list[tuple[str, str]] = []
-
-
-class Preview(BaseModel):
-    """What a save would write, without writing: the whole new file and a diff against disk."""
-
-    path: str
-    source: str
-    diff: str
-    renames: list[tuple[str, str]] = []
-    app_path: str | None = None
-    app_source: str | None = None
 
 
 @dataclass
@@ -107,12 +53,10 @@ class Workspace:
     types: list[FieldType] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # What was learnt from each file, by (mtime, size): every request scans all apps, and parsing
-    # them all again (the framework's own packages included) made each request take seconds.
-    _classes: dict[Path, tuple[_Stamp, list[str]]] = field(default_factory=dict, repr=False)
-    _summaries: dict[tuple[Path, str], tuple[_Stamp, _Summary | None]] = field(
-        default_factory=dict, repr=False
-    )
+    _index: DocTypeIndex = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = DocTypeIndex(self.project)
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
@@ -121,40 +65,11 @@ class Workspace:
 
     # Reading -----------------------------------------------------------------------------------
 
-    def _scan(self) -> dict[str, tuple[AppSource, Path, str]]:
-        """DocType class name → (app, file, module) for every app's sources."""
-        found: dict[str, tuple[AppSource, Path, str]] = {}
-        for app in self.project.apps():
-            for path in app.python_files():
-                for name in self._classes_in(path):
-                    found.setdefault(name, (app, path, app.module_of(path)))
-        return found
-
-    def _classes_in(self, path: Path) -> list[str]:
-        """The DocType classes ``path`` declares; parsed again only when the file changed."""
-        import libcst as cst
-
-        stamp = _stamp(path)
-        cached = self._classes.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        names: list[str] = []
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if "DocType" in text:
-            try:
-                names = [cls.name.value for cls in doctype_classes(cst.parse_module(text))]
-            except cst.ParserSyntaxError:
-                names = []
-        self._classes[path] = (stamp, names)
-        return names
-
     def catalog(self, for_module: str | None = None) -> Catalog:
         """Field types, and the import path of every child DocType as seen from ``for_module``."""
-        return self._catalog(self._scan(), for_module)
+        return self._catalog(self._index.scan(), for_module)
 
-    def _catalog(
-        self, scanned: dict[str, tuple[AppSource, Path, str]], for_module: str | None = None
-    ) -> Catalog:
+    def _catalog(self, scanned: dict[str, Declared], for_module: str | None = None) -> Catalog:
         children: dict[str, str] = {}
         for name, (_app, _path, module) in scanned.items():
             if module != for_module:  # a child declared in the same module needs no import
@@ -169,11 +84,12 @@ class Workspace:
             )
             for app in self.project.apps()
         }
-        scanned = self._scan()
+        scanned = self._index.scan()
+        catalog = self._catalog(scanned)
         for name, (app, path, module) in sorted(scanned.items()):
             if needle and needle not in name.lower() and needle not in module.lower():
                 continue
-            summary = self._summary(name, path, scanned)
+            summary = self._index.summary(name, path, catalog)
             if summary is None:
                 continue
             by_app[app.name].doctypes.append(
@@ -188,24 +104,6 @@ class Workspace:
             )
         return [listing for listing in by_app.values() if listing.doctypes or not needle]
 
-    def _summary(
-        self, name: str, path: Path, scanned: dict[str, tuple[AppSource, Path, str]]
-    ) -> _Summary | None:
-        stamp = _stamp(path)
-        cached = self._summaries.get((path, name))
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        summary = None
-        try:
-            contents = read_module(path.read_text(encoding="utf-8"), self._catalog(scanned))
-        except ValidationError:
-            contents = None
-        doctype = next((d for d in contents.doctypes if d.name == name), None) if contents else None
-        if doctype is not None:
-            summary = _Summary(doctype.meta.label or name, doctype.is_child, len(doctype.fields))
-        self._summaries[(path, name)] = (stamp, summary)
-        return summary
-
     def _shown(self, path: Path) -> str:
         resolved = path.resolve()
         if resolved.is_relative_to(self.project.root):
@@ -213,7 +111,7 @@ class Workspace:
         return str(resolved)
 
     def _locate(self, name: str) -> _Located:
-        entry = self._scan().get(name)
+        entry = self._index.scan().get(name)
         if entry is None:
             raise NotFound(f"there is no DocType {name!r} in the project's apps")
         app, path, module = entry
@@ -281,7 +179,7 @@ class Workspace:
         self, app_name: str, doctype: DocTypeModel
     ) -> tuple[AppSource, Path, str, str | None]:
         app = self.project.app(app_name)
-        if doctype.name in self._scan():
+        if doctype.name in self._index.scan():
             raise Conflict(f"DocType {doctype.name!r} already exists")
         path = self.project.editable_file(app, app.directory / f"{snake_case(doctype.name)}.py")
         if path.exists():
@@ -302,7 +200,7 @@ class Workspace:
         return app, path, source, app_source
 
     def _check_references(self, doctype: DocTypeModel) -> None:
-        known = self._scan()
+        known = self._index.scan()
         types = {t.key for t in self.types}
         errors: list[FieldError] = []
         for i, f in enumerate(doctype.fields):
@@ -324,7 +222,7 @@ class Workspace:
     def preview(
         self, doctype: DocTypeModel, *, app: str | None = None, etag: str | None = None
     ) -> Preview:
-        if doctype.name in self._scan():
+        if doctype.name in self._index.scan():
             found, source, renames = self._plan_update(doctype.name, doctype, etag)
             old = found.data.decode("utf-8")
             return Preview(
@@ -358,8 +256,9 @@ class Workspace:
         with self._lock:
             found, source, renames = self._plan_update(name, doctype, etag)
             self.project.editable_file(found.app, found.path)
-            if renames:
-                rename_log.record(self.renames_file(), name, renames)
+            log = self.renames_file() if renames else None
+            if log is not None:
+                rename_log.record(log, name, renames)
             replace_file(found.path, source)
         view = self.read(name)
         view.renames = renames
@@ -410,23 +309,25 @@ class Workspace:
         """DocTypes with a table field of ``child`` (each module read once)."""
         catalog = self.catalog()
         users: list[str] = []
-        for path in sorted({p for _a, p, _m in self._scan().values()}):
+        for path in sorted({p for _a, p, _m in self._index.scan().values()}):
             for doctype in read_module(path.read_text(encoding="utf-8"), catalog).doctypes:
                 if any(f.type == "table" and f.child == child for f in doctype.fields):
                     users.append(doctype.name)
         return users
 
-    def renames_file(self) -> Path:
-        """``renames.toml`` in the migrations directory the project's database settings name."""
-        from framework_m_standard.sql.config import database_config
-        from framework_m_standard.sql.migrations import migrations_directory
-
+    def renames_file(self) -> Path | None:
+        """Where the project's schema manager wants renames recorded for its next migration; None
+        when its schema has no migrations (documents stored whole keep no columns to rename)."""
         config_path = self.project.root / CONFIG_FILE
         settings = load_settings(config_path if config_path.is_file() else None, env={})
-        directory = migrations_directory(settings, database_config(settings, self.project.root))
-        if not directory.is_absolute():
-            directory = self.project.root / directory
-        return self.project.inside(directory / rename_log.RENAMES_FILE)
+        found = ask_schema_manager(settings, _renames_file)
+        if found is None:
+            return None
+        return self.project.inside(found if found.is_absolute() else self.project.root / found)
+
+
+def _renames_file(manager: SchemaManager) -> Path | None:
+    return manager.renames_file() if isinstance(manager, MigratedSchema) else None
 
 
 def _diff(old: str, new: str, path: str) -> str:

@@ -7,6 +7,7 @@ adapter never reaches a request.
 from .bootstrap import BOOTSTRAP_GROUP, BootstrapStep, LoadedStep, collect_steps, run_bootstrap
 from .conformity import check_conforms
 from .container import AdapterChoice, Container
+from .diagnostics import Diagnosis, SelfDiagnosing
 from .fallbacks import MEMORY
 from .ports import PORTS, port_name
 from .runtime import Runtime, build_registry, start_runtime
@@ -26,8 +27,10 @@ __all__ = [
     "AdapterFactory",
     "BootstrapStep",
     "Container",
+    "Diagnosis",
     "LoadedStep",
     "Runtime",
+    "SelfDiagnosing",
     "Settings",
     "build_registry",
     "check_conforms",

@@ -14,7 +14,7 @@ exactly which setting decides.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -199,18 +199,27 @@ def choose(port: str, candidates: Sequence[Candidate], settings: Settings) -> tu
 def select_adapters(
     settings: Settings,
     entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+    *,
+    ports: Collection[str] | None = None,
 ) -> Container:
-    """Choose, build and check an adapter for every port (see the module docstring for the rule).
+    """Choose, build and check an adapter for every port (see the module docstring for the rule),
+    or only for ``ports`` (a tool that needs one adapter, as Studio asks the schema manager).
 
     ``entry_points`` replaces the installed ones (tests). Raises ``ConfigurationError`` for an unknown
-    port in ``[adapters]``, an ambiguous or missing choice, a factory that fails, or an adapter that
-    does not satisfy its port — all before the first request.
+    port in ``[adapters]`` or ``ports``, an ambiguous or missing choice, a factory that fails, or an
+    adapter that does not satisfy its port — all before the first request.
     """
     unknown = sorted(set(settings.adapters) - set(PORTS))
     if unknown:
         raise ConfigurationError(
             f"{settings.origin('adapters.' + unknown[0])}: [adapters] names unknown port(s) "
             f"{', '.join(unknown)}; known ports: {', '.join(PORTS)}"
+        )
+    wanted = set(PORTS) if ports is None else set(ports)
+    if wanted - set(PORTS):
+        raise ConfigurationError(
+            f"unknown port(s) {', '.join(sorted(wanted - set(PORTS)))}; known ports: "
+            f"{', '.join(PORTS)}"
         )
     if entry_points is None:
         # One scan of the installed distributions for every port (each group asked for separately
@@ -223,6 +232,8 @@ def select_adapters(
     env = AdapterEnv(settings)
     container = Container()
     for port, protocol in PORTS.items():
+        if port not in wanted:
+            continue
         candidate, reason = choose(port, installed[port], settings)
         factory = candidate.load()
         try:

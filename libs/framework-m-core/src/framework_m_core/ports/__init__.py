@@ -9,7 +9,7 @@ from .naming_counter import NamingCounter
 from .outbox import Outbox
 from .permission import Permission
 from .repository import Repository
-from .schema_manager import SchemaManager
+from .schema_manager import MigratedSchema, SchemaManager
 from .unit_of_work import UnitOfWork
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "IdGenerator",
     "JobHandler",
     "JobQueue",
+    "MigratedSchema",
     "NamingCounter",
     "Outbox",
     "Permission",

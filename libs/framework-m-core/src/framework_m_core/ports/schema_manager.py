@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..meta import DocTypeMeta
@@ -20,3 +21,18 @@ class SchemaManager(Protocol):
     async def sync(self, metas: Sequence[DocTypeMeta]) -> None: ...
 
     async def drop(self, metas: Sequence[DocTypeMeta]) -> None: ...
+
+
+@runtime_checkable
+class MigratedSchema(Protocol):
+    """Optional capability of a SchemaManager whose schema changes through migrations (SQL's).
+
+    A migration sees a renamed field as one field dropped and another added, which loses its data.
+    Tools that know better (Studio) record each rename in ``renames_file()``; the next migration turns
+    the recorded renames into renames that keep the data. A SchemaManager without migrations (one
+    that stores documents whole, as MongoDB's does) does not implement this, and nothing is recorded.
+    """
+
+    def renames_file(self) -> Path:
+        """Where recorded renames go (the file need not exist yet)."""
+        ...

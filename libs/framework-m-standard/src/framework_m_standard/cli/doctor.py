@@ -2,7 +2,9 @@
 
 Each check is ``ok``, ``warning`` (it runs, but fix this before production) or ``error`` (start-up would
 fail or the data is unreachable). Exit code: 0 all ok, 1 warnings only, 2 any error; ``--json`` for
-scripts and CI.
+scripts and CI. The storage checks come from the chosen schema manager when it has checks of its own
+(``SelfDiagnosing``: the SQL package checks its database and migrations), so this command imports no
+adapter.
 """
 
 from __future__ import annotations
@@ -10,26 +12,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal
+from dataclasses import asdict
+from typing import Annotated, Any
 
 from cyclopts import Parameter
 
 from framework_m_core import SystemContext
-from framework_m_core.composition import Container, Settings, load_settings, select_adapters
+from framework_m_core.composition import (
+    Container,
+    Diagnosis,
+    SelfDiagnosing,
+    Settings,
+    load_settings,
+    select_adapters,
+)
 from framework_m_core.context import ADMIN_ROLE
 from framework_m_core.errors import FrameworkError
+from framework_m_core.ports import SchemaManager
 from framework_m_core.registry import MetaRegistry
 
-Level = Literal["ok", "warning", "error"]
 EXIT = {"ok": 0, "warning": 1, "error": 2}
-
-
-@dataclass
-class Check:
-    name: str
-    status: Level
-    detail: str
+Check = Diagnosis
 
 
 def _text(exc: BaseException) -> str:
@@ -38,7 +41,7 @@ def _text(exc: BaseException) -> str:
 
 
 async def _storage(container: Container, registry: MetaRegistry) -> Check:
-    """Storage that is not SQL (another adapter package): one read through its own ports."""
+    """Storage whose adapter has no checks of its own: one read through its ports."""
     chosen = next(c for c in container.choices() if c.port == "repository")
     adapters = container.implementations()
     try:
@@ -50,46 +53,17 @@ async def _storage(container: Container, registry: MetaRegistry) -> Check:
 
 
 async def _database(settings: Settings, registry: MetaRegistry) -> list[Check]:
-    """Reachability, then migrations, through the adapters start-up would choose."""
-    from ..sql.bootstrap import verify
-    from ..sql.database import DEFAULT_BIND
-    from ..sql.migrations import MigrationProject, Migrations, migrations_directory
-    from ..sql.schema_manager import SqlSchemaManager
-
+    """Reachability and schema, asked of the schema manager start-up would choose (SQL's checks
+    its migrations too); then, with storage reachable, the administrators."""
     container = select_adapters(settings)
     try:
-        manager = container.implementations().get("schema_manager")
-        if not isinstance(manager, SqlSchemaManager):
+        manager = container.get(SchemaManager)
+        if not isinstance(manager, SelfDiagnosing):
             return [await _storage(container, registry)]
-        db = manager.db
-        where = db.describe()[DEFAULT_BIND]
-        try:
-            await db.ping()
-        except Exception as exc:
-            return [Check("database", "error", f"{where} is not reachable: {_text(exc)}")]
-        checks = [Check("database", "ok", f"{where} reachable")]
-        metas = tuple(registry.metas())
-        project = MigrationProject(db, metas, migrations_directory(settings, db.config))
-        if not project.adopted:
-            checks.append(
-                Check(
-                    "migrations",
-                    "warning" if not settings.dev_mode else "ok",
-                    ("dev mode: " if settings.dev_mode else "")
-                    + "no migration revisions: start-up creates tables and adds columns itself "
-                    "(safe changes only); run m migrate revision --autogenerate before production",
-                )
-            )
-            checks.append(await _administrators(settings, registry))
+        checks = await manager.diagnose(settings, registry)
+        if any(c.name == "database" and c.status == "error" for c in checks):
             return checks
-        try:
-            await verify(Migrations(project))
-        except FrameworkError as exc:
-            checks.append(Check("migrations", "error", _text(exc)))
-        else:
-            checks.append(Check("migrations", "ok", "the database is at the latest revision"))
-        checks.append(await _administrators(settings, registry))
-        return checks
+        return [*checks, await _administrators(settings, registry)]
     finally:
         await container.aclose()
 
@@ -195,7 +169,7 @@ def diagnose() -> list[Check]:
 def doctor(*, json_output: Annotated[bool, Parameter(name="--json", negative="")] = False) -> int:
     """Check configuration, database reachability, pending migrations and adapter choices."""
     checks = diagnose()
-    worst: Level = max((c.status for c in checks), key=EXIT.__getitem__, default="ok")
+    worst = max((c.status for c in checks), key=EXIT.__getitem__, default="ok")
     if json_output:
         print(json.dumps({"status": worst, "checks": [asdict(c) for c in checks]}, indent=2))
     else:

@@ -1,7 +1,14 @@
 """SQL persistence: embedded SQLite by default, PostgreSQL in production.
 
-Requests run on the drivers (asyncpg, aiosqlite) with statements written here from the tables the
-DocTypes describe; SQLAlchemy Core and Alembic create, compare and migrate those tables."""
+One module per port at the top — ``repository``, ``unit_of_work``, ``schema_manager``,
+``naming_counter``, ``outbox`` — over the ``SqlDatabase`` they share (``database``), with the settings
+(``config``), the entry-point factories (``adapters``), the start-up step (``bootstrap``), the
+``m migrate`` command and ``m doctor``'s checks this package brings (``commands``, ``diagnosis``), the
+migrations API (``migrations``), the column types revision files import (``types``) and test support
+(``testing``). Internals are private in two folders: ``_request`` (driver connections and pools,
+dialects and codecs, statements, error translation — no SQLAlchemy) and ``_schema`` (DDL, the automatic
+sync, migrations — SQLAlchemy and Alembic, imported only for schema work).
+"""
 
 from .config import DatabaseConfig, database_config
 from .database import SqlDatabase, SqlTransaction

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from framework_m_core.composition import AdapterEnv
 
-from .config import database_config
+from .config import database_config, migrations_directory
 from .database import SqlDatabase
 from .naming_counter import SqlNamingCounter
 from .outbox import SqlOutbox
@@ -34,7 +34,8 @@ def unit_of_work(env: AdapterEnv) -> SqlUnitOfWork:
 
 
 def schema_manager(env: AdapterEnv) -> SqlSchemaManager:
-    return SqlSchemaManager(database(env))
+    db = database(env)
+    return SqlSchemaManager(db, migrations_directory(env.settings, db.config))
 
 
 def naming_counter(env: AdapterEnv) -> SqlNamingCounter:

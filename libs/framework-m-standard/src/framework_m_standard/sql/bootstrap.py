@@ -18,23 +18,14 @@ schema manager is not the SQL one (in-memory, MongoDB…) this step is exactly c
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
 from framework_m_core.composition import Runtime
-from framework_m_core.errors import ConfigurationError
 
+from ._request.statements import Runner, Statement
+from ._schema.migrations.project import VERSION_TABLE, MigrationProject
+from ._schema.state import fingerprint, table_exists
 from .database import DEFAULT_BIND
-from .migrations.project import VERSION_TABLE, MigrationProject, migrations_directory
-from .schema_manager import MIGRATION_HINT, SqlSchemaManager, fingerprint, table_exists
-from .statements import Runner, Statement
-
-if TYPE_CHECKING:
-    from .migrations import Migrations
-
-_STAMP_HINT = (
-    " — this database already has tables made by the automatic sync; if they match a revision, "
-    "mark it with m migrate stamp REVISION instead"
-)
+from .schema_manager import SqlSchemaManager
 
 
 class SyncSchema:
@@ -51,7 +42,7 @@ class SyncSchema:
             return
         metas = tuple(runtime.registry.metas())
         db = manager.db
-        project = MigrationProject(db, metas, migrations_directory(runtime.settings, db.config))
+        project = MigrationProject(db, metas, manager.migrations)
         if not project.revision_files():
             await runtime.kernel.sync_schema()
             return
@@ -60,9 +51,10 @@ class SyncSchema:
             if not project.adopted:
                 await runtime.kernel.sync_schema()
                 return
-            from .migrations import Migrations  # Alembic: only when something may have changed
+            # Alembic: only when something may have changed
+            from ._schema.migrations.runner import Migrations
 
-            await verify(Migrations(project))
+            await Migrations(project).verify()
             await manager.remember(DEFAULT_BIND, state)
         others = [bind for bind in db.binds if bind != DEFAULT_BIND]
         if others:
@@ -70,7 +62,7 @@ class SyncSchema:
 
 
 async def verified_state(manager: SqlSchemaManager, project: MigrationProject) -> str:
-    """A digest of everything ``verify`` depends on: the DocTypes' tables, the revision files and
+    """A digest of everything ``Migrations.verify`` depends on: the DocTypes' tables, the revision files and
     the revisions the database is at. Once ``verify`` passed, it is recorded in ``fm_schema_state``,
     and a start-up finding it there skips ``verify`` (and Alembic) — as the automatic sync skips its
     comparison. The database is not compared, so a change made behind the migrations' back goes
@@ -91,29 +83,3 @@ async def verified_state(manager: SqlSchemaManager, project: MigrationProject) -
             for row in await run.fetch(query):
                 digest.update(b"\0" + str(row["version_num"]).encode())
     return digest.hexdigest()
-
-
-async def verify(migrations: Migrations) -> None:
-    """Start-up's promise: the database is at the latest revision and matches the DocTypes.
-
-    Raises ``ConfigurationError`` saying which command fixes it (``m migrate upgrade`` when
-    revisions are pending, ``m migrate revision`` when the DocTypes changed since the last one)."""
-    from .migrations.progress import label
-
-    status = await migrations.status()
-    if not status.at_head:
-        at = ", ".join(status.current) or "no revision (empty or never migrated)"
-        names = ", ".join(label(s) for s in status.pending[:3])
-        more = f" and {len(status.pending) - 3} more" if len(status.pending) > 3 else ""
-        raise ConfigurationError(
-            f"the database {migrations.database} is at {at} but the project's migrations are at "
-            f"{', '.join(status.heads)}; {len(status.pending)} to apply ({names}{more}): "
-            "run m migrate upgrade"
-            + ("" if status.current or not await migrations.has_tables() else _STAMP_HINT)
-        )
-    drift = await migrations.drift()
-    if drift:
-        raise ConfigurationError(
-            f"the database {migrations.database} is at the latest migration but the DocTypes changed "
-            f"since: {'; '.join(drift)}. To apply the changes, {MIGRATION_HINT}"
-        )

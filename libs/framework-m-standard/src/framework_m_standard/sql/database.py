@@ -2,19 +2,20 @@
 
 SQLite is a single-writer store: write transactions start with ``BEGIN IMMEDIATE`` behind an in-process
 lock (so writers queue instead of failing with "database is locked"), run in WAL mode with foreign keys
-on. PostgreSQL gets a connection pool, plus a small separate pool for naming counters so a full main pool
-can never starve them.
+on, from a small pool of file connections (``_request/pool.py``). PostgreSQL gets asyncpg's pool
+(``_request/postgres_pool.py``), plus a small separate one for naming counters so a full main pool can
+never starve them.
 
-Requests run on driver connections (``connections.py``) with statements built by this package. Schema
-work — creating or comparing tables, migrations — runs on a SQLAlchemy engine (``engine()``), created
-and imported only when such work is done.
+Requests run on driver connections (``_request/connections.py``) with statements built by this package.
+Schema work — creating or comparing tables, migrations — runs on a SQLAlchemy engine (``engine()``),
+created and imported only when such work is done.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -22,22 +23,15 @@ from typing import TYPE_CHECKING
 from framework_m_core.errors import AdapterError
 from framework_m_core.meta import DocTypeMeta
 
+from ._request.connections import Connection, Observer, SqliteConnection, postgres_dsn, sqlite_path
+from ._request.dialects import SQLITE, Dialect, dialect_of
+from ._request.errors import translated
+from ._request.pool import ConnectionPool, Pool, PoolLimits
+from ._request.tables import SqlSchema, Table
 from .config import DatabaseConfig, redact
-from .connections import (
-    Connection,
-    Observer,
-    PostgresConnection,
-    SqliteConnection,
-    postgres_dsn,
-    sqlite_path,
-)
-from .dialects import SQLITE, Dialect, dialect_of
-from .errors import translated
-from .pool import Pool, PoolLimits
-from .tables import SqlSchema
 
 if TYPE_CHECKING:
-    from .engine import SqlEngine
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 DEFAULT_BIND = "default"
 COUNTERS = "naming counters"
@@ -53,7 +47,7 @@ class SqlTransaction:
         self.db = db
         self.write = write
         self.autocommit = autocommit
-        self._connections: dict[str, tuple[Pool[Connection], Connection]] = {}
+        self._connections: dict[str, tuple[ConnectionPool, Connection]] = {}
         self._locks: list[asyncio.Lock] = []
         self.open = True
 
@@ -96,7 +90,7 @@ class SqlTransaction:
             # back), and all of them even if this task is cancelled while they do.
             await self._give_back(held)
 
-    async def _give_back(self, held: list[tuple[Pool[Connection], Connection]]) -> None:
+    async def _give_back(self, held: list[tuple[ConnectionPool, Connection]]) -> None:
         interrupted: BaseException | None = None
         for pool, conn in held:
             try:
@@ -121,9 +115,9 @@ class SqlDatabase:
     ) -> None:
         self.config = config
         self.server_settings = dict(server_settings or {})
-        self._pools: dict[str, Pool[Connection]] = {}
-        self._counter_pool: Pool[Connection] | None = None
-        self._engines: dict[str, SqlEngine] = {}
+        self._pools: dict[str, ConnectionPool] = {}
+        self._counter_pool: ConnectionPool | None = None
+        self._engines: dict[str, AsyncEngine] = {}
         self._write_locks: dict[str, asyncio.Lock] = {}
         self._observers: dict[str, list[Observer]] = {}
         self.schema = SqlSchema(same_database=lambda a, b: self.bind_of(a) == self.bind_of(b))
@@ -133,6 +127,15 @@ class SqlDatabase:
 
     def bind_of(self, doctype: str) -> str:
         return self.config.doctypes.get(doctype, DEFAULT_BIND)
+
+    def tables_by_bind(self, metas: Sequence[DocTypeMeta]) -> dict[str, list[Table]]:
+        """The tables of ``metas`` grouped by database; the infra tables live in the default one."""
+        grouped: dict[str, list[Table]] = {DEFAULT_BIND: list(self.schema.infra_tables)}
+        for doc_tables in self.schema.build_all(metas):
+            grouped.setdefault(self.bind_of(doc_tables.meta.name), []).extend(
+                doc_tables.all_tables()
+            )
+        return grouped
 
     @property
     def binds(self) -> list[str]:
@@ -154,23 +157,20 @@ class SqlDatabase:
                 found.append(lambda sql: log.info("%s", sql))
         return found
 
-    def _pool(self, url: str, limits: PoolLimits, label: str) -> Pool[Connection]:
+    def _pool(self, url: str, limits: PoolLimits, label: str) -> ConnectionPool:
         observers = self.observers(label)
-        settings = self.server_settings
-        if dialect_of(url) is SQLITE:
-            path = sqlite_path(url)
+        if dialect_of(url) is not SQLITE:
+            from ._request.postgres_pool import PostgresPool  # asyncpg: only on PostgreSQL
 
-            async def connect() -> Connection:
-                return await SqliteConnection.open(path, observers)
-        else:
-            dsn = postgres_dsn(url)
+            return PostgresPool(postgres_dsn(url), self.server_settings, limits, label, observers)
+        path = sqlite_path(url)
 
-            async def connect() -> Connection:
-                return await PostgresConnection.open(dsn, settings, observers)
+        async def connect() -> SqliteConnection:
+            return await SqliteConnection.open(path, observers)
 
         return Pool(connect, limits, label)
 
-    def pool(self, bind: str = DEFAULT_BIND) -> Pool[Connection]:
+    def pool(self, bind: str = DEFAULT_BIND) -> ConnectionPool:
         found = self._pools.get(bind)
         if found is None:
             url = self.config.bind_url(bind)
@@ -188,6 +188,7 @@ class SqlDatabase:
             recycle=config.pool_recycle,
             # A pre-ping costs a round trip on every checkout; recycling bounds a connection's age.
             pre_ping=config.pool_pre_ping,
+            idle_timeout=config.pool_idle_timeout,
         )
 
     def write_lock(self, bind: str) -> asyncio.Lock | None:
@@ -195,22 +196,28 @@ class SqlDatabase:
             return None
         return self._write_locks.setdefault(bind, asyncio.Lock())
 
-    def counter_pool(self) -> Pool[Connection]:
+    def counter_pool(self) -> ConnectionPool:
         """PostgreSQL: a small pool of its own for naming counters. Each use is one atomic upsert,
         run without BEGIN/COMMIT."""
         if self._counter_pool is None:
-            limits = PoolLimits(size=2, overflow=8, timeout=self.config.pool_timeout, pre_ping=True)
+            limits = PoolLimits(
+                size=2,
+                overflow=8,
+                timeout=self.config.pool_timeout,
+                pre_ping=True,
+                idle_timeout=self.config.pool_idle_timeout,
+            )
             self._counter_pool = self._pool(self.config.url, limits, COUNTERS)
         return self._counter_pool
 
-    def engine(self, bind: str = DEFAULT_BIND) -> SqlEngine:
+    def engine(self, bind: str = DEFAULT_BIND) -> AsyncEngine:
         """A SQLAlchemy engine on ``bind`` for schema work (DDL, comparisons, migrations).
 
         SQLite's is set up like the request connections (WAL, foreign keys, ``BEGIN IMMEDIATE`` for
         writes); PostgreSQL's connections start with ``server_settings``."""
         found = self._engines.get(bind)
         if found is None:
-            from .engine import schema_engine
+            from ._schema.engine import schema_engine
 
             url = self.config.bind_url(bind)
             found = self._engines[bind] = schema_engine(url, self.server_settings, self.config.echo)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import statements as sql
-from .connections import Connection
+from ._request import statements as sql
+from ._request.connections import Connection
+from ._request.dialects import Dialect
+from ._request.errors import translated
+from ._request.pool import ConnectionPool
+from ._request.statements import Params, Runner, Statement
+from ._request.tables import NAMING
 from .database import SqlDatabase
-from .dialects import Dialect
-from .errors import translated
-from .pool import Pool
-from .statements import Params, Runner, Statement
-from .tables import NAMING
 
 
 @cache
@@ -73,7 +73,7 @@ class SqlNamingCounter:
             return await self._run(await tx.connection(), key, count)
 
     @staticmethod
-    async def _checkout(pool: Pool[Connection]) -> Connection:
+    async def _checkout(pool: ConnectionPool) -> Connection:
         with translated("naming series"):
             return await pool.acquire()
 

@@ -10,11 +10,11 @@ from uuid import UUID
 from framework_m_core.events import DomainEvent
 from framework_m_core.types import Transaction
 
-from . import statements as sql
+from ._request import statements as sql
+from ._request.statements import Params, Runner, Statement
+from ._request.tables import OUTBOX
 from .database import SqlDatabase
 from .repository import sql_tx
-from .statements import Params, Runner, Statement
-from .tables import OUTBOX
 
 _COLUMNS = tuple(c.name for c in OUTBOX.columns)
 _EVENT_FIELDS = _COLUMNS[:-1]  # all but published_at

@@ -18,12 +18,12 @@ from framework_m_core.meta import DocTypeMeta
 from framework_m_core.query import Filter, Query
 from framework_m_core.types import Record, Transaction
 
-from . import statements as sql
-from .compiler import filter_shape, filter_values, order_by, where
+from ._request import statements as sql
+from ._request.compiler import filter_shape, filter_values, order_by, where
+from ._request.dialects import Dialect
+from ._request.statements import Params, Runner, Statement
+from ._request.tables import DELETED_AT, DocTables, Table
 from .database import SqlDatabase, SqlTransaction
-from .dialects import Dialect
-from .statements import Params, Runner, Statement
-from .tables import DELETED_AT, DocTables, Table
 
 STATEMENT_CACHE_SIZE = 2048
 """Statements kept per repository; past it the least recently used goes (list shapes are open-ended)."""

@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from framework_m_core import App, Kernel, MetaRegistry, RolePermissionPolicy
+from framework_m_core import App, Kernel, MetaRegistry
 from framework_m_core.builtin import app as core_app
 from framework_m_core.memory import MemoryCache, MemoryEventBus
-from framework_m_core.memory.clock import SystemClock
-from framework_m_core.memory.id_generator import UUID7Generator
 from framework_m_core.ports import Clock, IdGenerator
-from framework_m_core.testing import AdapterProvider, AdapterSet, Capabilities
+from framework_m_core.testing import AdapterProvider, AdapterSet, Capabilities, build_kernel
 
+from ._request.connections import postgres_dsn
 from .config import DatabaseConfig
-from .connections import postgres_dsn
 from .database import DEFAULT_BIND, SqlDatabase
 from .naming_counter import SqlNamingCounter
 from .outbox import SqlOutbox
@@ -223,19 +221,7 @@ async def open_kernel(
     """A Kernel for ``apps`` (after the built-in ``core`` app) over a fresh set from ``provider``, with
     their storage created unless ``sync`` is false; the set is closed on exit."""
     async with provider.open() as adapters:
-        kernel = Kernel(
-            MetaRegistry([core_app, *apps]),
-            repository=adapters.repository,
-            unit_of_work=adapters.unit_of_work,
-            schema_manager=adapters.schema_manager,
-            naming_counter=adapters.naming_counter,
-            outbox=adapters.outbox,
-            event_bus=adapters.event_bus or MemoryEventBus(),
-            permission=RolePermissionPolicy(),
-            clock=clock or SystemClock(),
-            id_generator=ids or UUID7Generator(),
-            cache=adapters.cache,
-        )
+        kernel = build_kernel(MetaRegistry([core_app, *apps]), adapters, clock=clock, ids=ids)
         if sync:
             await kernel.sync_schema()
         yield SqlKernel(kernel, database_of(adapters), adapters)

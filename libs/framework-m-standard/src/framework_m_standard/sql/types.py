@@ -1,14 +1,14 @@
 """SQLAlchemy column types: how each ``ColumnType`` is created and migrated on SQLite and PostgreSQL.
 
-Schema work only (DDL, Alembic); serving processes never import this module. Migration revision files
-refer to ``UTCDateTime``, ``ExactDecimal`` and ``JSON_TYPE`` here by name, so they stay where they are.
-The conversions their ``process_*`` methods make are the ones ``dialects.py`` makes at run time (a
-test keeps the two in step)."""
+Schema work only (DDL, Alembic); serving processes never import this module. It is public, outside the
+private ``_schema`` folder, because migration revision files import it by name
+(``from framework_m_standard.sql import types as fm_types``) and must keep working. Its types convert
+values through ``_request/codecs.py``, the functions the request path uses too."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +16,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from .tables import ColumnType
+from ._request.codecs import as_decimal, as_utc, decimal_text, fixed_scale, utc
+from ._request.tables import ColumnType
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -30,25 +31,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if not isinstance(value, dt.datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes cannot be stored; give a timezone")
-        utc = value.astimezone(dt.UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        stored = utc(value)
+        return stored.replace(tzinfo=None) if dialect.name == "sqlite" else stored
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        stored: dt.datetime = value
-        if stored.tzinfo is None:
-            return stored.replace(tzinfo=dt.UTC)
-        return stored.astimezone(dt.UTC)
+        return None if value is None else as_utc(value)
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """Decimals without rounding: NUMERIC on PostgreSQL, the decimal's text on SQLite (whose NUMERIC is a
-    float). SQLite comparisons and ordering go through ``CAST(col AS REAL)``; see ``filters.py``.
+    float). SQLite comparisons and ordering go through ``CAST(col AS REAL)``; see ``_request/dialects.py``.
 
     With both ``max_digits`` and ``decimal_places`` the column is ``NUMERIC(p, s)`` and values come back
     with exactly ``s`` places on both databases (SQLite pads the text as PostgreSQL does). Otherwise the
@@ -62,37 +54,22 @@ class ExactDecimal(TypeDecorator[Decimal]):
         super().__init__()
         self.precision, self.scale = precision, scale
 
-    @property
-    def _fixed_scale(self) -> int | None:
-        return self.scale if self.precision is not None else None
-
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.Text())
-        if self._fixed_scale is None:
+        if fixed_scale(self.precision, self.scale) is None:
             return dialect.type_descriptor(sa.Numeric(asdecimal=True))
         return dialect.type_descriptor(sa.Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        value = value if isinstance(value, Decimal) else Decimal(str(value))
         if dialect.name != "sqlite":
-            return value
-        scale = self._fixed_scale
-        if scale is not None and value.is_finite():
-            # PostgreSQL rounds half away from zero to the column's scale; do the same, with enough
-            # precision for every digit (the default context would refuse more than 28).
-            digits = max(value.adjusted() + 1, 1) + scale + 1
-            value = value.quantize(
-                Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=Context(prec=digits)
-            )
-        return str(value)
+            return as_decimal(value)
+        return decimal_text(value, fixed_scale(self.precision, self.scale))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        return None if value is None else as_decimal(value)
 
 
 def text_type(length: int | None = None) -> TypeEngine[str]:

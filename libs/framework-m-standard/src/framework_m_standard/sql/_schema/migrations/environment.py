@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 from framework_m_core.errors import ConfigurationError
 
-from ..schema_manager import SCHEMA_STATE_TABLE
-from ..types import ExactDecimal, UTCDateTime
+from ...types import ExactDecimal, UTCDateTime
+from ..state import SCHEMA_STATE_TABLE
 from .project import VERSION_TABLE
 
 SESSION_KEY = "framework_m.migration_session"

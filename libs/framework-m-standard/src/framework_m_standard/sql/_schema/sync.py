@@ -1,6 +1,6 @@
 """The automatic sync's comparison with a live database, through SQLAlchemy and Alembic.
 
-Loaded only when a database's fingerprint is not in ``fm_schema_state`` (``schema_manager.py``): a
+Loaded only when a database's fingerprint is not in ``fm_schema_state`` (``state.py``): a
 start-up with unchanged DocTypes never imports this module.
 """
 
@@ -15,11 +15,12 @@ from sqlalchemy.schema import CreateColumn
 
 from framework_m_core.errors import ConfigurationError
 
-from .database import SqlDatabase
+from .._request.errors import translated
+from .._request.tables import Table
+from ..database import SqlDatabase
 from .ddl import sa_tables
-from .errors import translated
-from .schema_manager import CREATE_SCHEMA_STATE, MIGRATION_HINT, SCHEMA_STATE_TABLE
-from .tables import Table
+from .engine import WRITE_OPTION
+from .state import CREATE_SCHEMA_STATE, MIGRATION_HINT, SCHEMA_STATE_TABLE
 
 log = logging.getLogger("framework_m.sql")
 
@@ -48,13 +49,10 @@ async def sync_tables(db: SqlDatabase, bind: str, tables: Sequence[Table], diges
         await lock.acquire()
     try:
         with translated("schema"):
-            conn = await db.engine(bind).connect({"framework_m_write": True}, begin=True)
-            try:
-                await conn.run_sync(_sync, sa_tables(tables), digest)
-            except BaseException:
-                await conn.finish(commit=False)
-                raise
-            await conn.finish(commit=True)
+            async with db.engine(bind).connect() as conn:
+                await conn.execution_options(**{WRITE_OPTION: True})
+                async with conn.begin():
+                    await conn.run_sync(_sync, sa_tables(tables), digest)
     finally:
         if lock is not None:
             lock.release()

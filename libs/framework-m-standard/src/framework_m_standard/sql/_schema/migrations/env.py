@@ -7,7 +7,7 @@ configures Alembic and runs the revisions.
 
 from alembic import context
 
-from framework_m_standard.sql.migrations.environment import session_of
+from framework_m_standard.sql._schema.migrations.environment import session_of
 
 session = session_of(context.config)
 context.configure(**session.context_options())

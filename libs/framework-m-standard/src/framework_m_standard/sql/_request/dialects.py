@@ -1,7 +1,8 @@
 """What differs between PostgreSQL and SQLite at run time: SQL spelling and how values are stored.
 
-The storage formats are SQLAlchemy's (which creates and migrates the tables, see ``types.py``), so a
-database written through either reads back the same through the other:
+The storage formats are SQLAlchemy's (which creates and migrates the tables, see ``types.py``); the
+conversions themselves live in ``codecs.py``, shared with those column types, so a database written
+through either reads back the same through the other:
 
 - PostgreSQL (asyncpg) stores most values natively; JSON goes as text, and datetimes are checked to be
   timezone-aware and sent in UTC.
@@ -17,85 +18,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
+from .codecs import (
+    Codec,
+    as_decimal,
+    decimal_text,
+    fixed_scale,
+    from_sqlite_datetime,
+    json_list,
+    json_text,
+    sqlite_date,
+    sqlite_datetime,
+    sqlite_time,
+    utc,
+    uuid_hex,
+)
 from .tables import ColumnType
 
-Codec = Callable[[Any], Any]
 DialectName = Literal["postgresql", "sqlite"]
-
-
-# ------------------------------------------------------------------ value conversions
-
-
-def utc(value: Any) -> dt.datetime:
-    """A storable datetime: aware, in UTC. Naive datetimes are refused (their zone is a guess)."""
-    if not isinstance(value, dt.datetime):
-        raise TypeError(f"expected a datetime, got {type(value).__name__}")
-    if value.tzinfo is None:
-        raise ValueError("naive datetimes cannot be stored; give a timezone")
-    return value.astimezone(dt.UTC)
-
-
-def as_decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def decimal_text(value: Any, scale: int | None) -> str:
-    """A decimal as SQLite keeps it: its text, rounded to ``scale`` places (half away from zero, as
-    PostgreSQL rounds to a column's scale) when the column has a fixed scale."""
-    value = as_decimal(value)
-    if scale is not None and value.is_finite():
-        # Enough precision for every digit (the default context would refuse more than 28).
-        digits = max(value.adjusted() + 1, 1) + scale + 1
-        value = value.quantize(
-            Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=Context(prec=digits)
-        )
-    return str(value)
-
-
-def _sqlite_datetime(value: Any) -> str:
-    v = utc(value)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
-
-
-def _sqlite_date(value: dt.date) -> str:
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-
-
-def _sqlite_time(value: dt.time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
-
-
-def _from_sqlite_datetime(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-
-
-def _uuid_hex(value: Any) -> str:
-    return (value if isinstance(value, UUID) else UUID(str(value))).hex
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value)
-
-
-def _json_list(items: Any) -> str:
-    # json_each cuts a string at a NUL character, so such an item could never match: refused,
-    # as PostgreSQL refuses NUL in text anywhere.
-    for item in items:
-        if isinstance(item, str) and "\x00" in item:
-            raise ValueError("a list value contains a NUL character")
-    return json.dumps(items)
-
-
-def _fixed_scale(column: ColumnType) -> int | None:
-    return column.scale if column.precision is not None else None
 
 
 # ------------------------------------------------------------------ dialects
@@ -169,7 +111,7 @@ class _Postgres(Dialect):
         if stored == "decimal":
             return as_decimal
         if stored == "json":
-            return _json_text
+            return json_text
         return None  # asyncpg encodes the rest natively
 
     def result_codec(self, column: ColumnType) -> Codec | None:
@@ -206,21 +148,21 @@ class _Sqlite(Dialect):
     def bind_codec(self, column: ColumnType) -> Codec | None:
         stored = column.stored_as
         if stored == "decimal":
-            scale = _fixed_scale(column)
+            scale = fixed_scale(column.precision, column.scale)
             return lambda value: decimal_text(value, scale)
         codecs: dict[str, Codec] = {
-            "datetime": _sqlite_datetime,
-            "date": _sqlite_date,
-            "time": _sqlite_time,
-            "uuid": _uuid_hex,
+            "datetime": sqlite_datetime,
+            "date": sqlite_date,
+            "time": sqlite_time,
+            "uuid": uuid_hex,
             "boolean": int,
-            "json": _json_text,
+            "json": json_text,
         }
         return codecs.get(stored)
 
     def result_codec(self, column: ColumnType) -> Codec | None:
         codecs: dict[str, Codec] = {
-            "datetime": _from_sqlite_datetime,
+            "datetime": from_sqlite_datetime,
             "date": dt.date.fromisoformat,
             "time": dt.time.fromisoformat,
             "uuid": lambda value: UUID(hex=value),
@@ -246,8 +188,8 @@ class _Sqlite(Dialect):
 
     def list_codec(self, item: Codec | None) -> Codec:
         if item is None:
-            return _json_list
-        return lambda items: _json_list([v if v is None else item(v) for v in items])
+            return json_list
+        return lambda items: json_list([v if v is None else item(v) for v in items])
 
     def like_codec(self) -> Codec | None:
         return glob_pattern

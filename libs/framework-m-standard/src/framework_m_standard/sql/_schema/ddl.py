@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import SchemaItem
 
-from .tables import Column, Table
-from .types import sa_type
+from .._request.tables import Column, Table
+from ..types import sa_type
 
 
 def _column(column: Column) -> sa.Column[Any]:

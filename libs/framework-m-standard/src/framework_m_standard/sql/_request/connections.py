@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,31 +91,23 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-def _asyncpg_errors() -> tuple[type[BaseException], ...]:
+def asyncpg_errors() -> tuple[type[BaseException], ...]:
+    """What asyncpg raises for a failed statement or a lost or refused connection."""
     import asyncpg  # type: ignore[import-untyped]
 
     return (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 
 class PostgresConnection(Connection):
+    """An asyncpg connection of ``PostgresPool``; ``lease`` is asyncpg's handle while checked out."""
+
     dialect = POSTGRESQL
 
     def __init__(self, raw: Any, observers: Sequence[Observer]) -> None:
         super().__init__(observers)
         self.raw = raw
-        self._errors = _asyncpg_errors()
-
-    @classmethod
-    async def open(
-        cls, dsn: str, server_settings: Mapping[str, str], observers: Sequence[Observer]
-    ) -> PostgresConnection:
-        import asyncpg
-
-        try:
-            raw = await asyncpg.connect(dsn, server_settings=dict(server_settings) or None)
-        except _asyncpg_errors() as exc:
-            raise DriverError(exc, "connect") from exc
-        return cls(raw, observers)
+        self.lease: Any = None
+        self._errors = asyncpg_errors()
 
     async def fetch(self, sql: str, args: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
         with self._sending(sql):

@@ -26,9 +26,10 @@ from alembic.util import CommandError
 
 from framework_m_core.errors import AdapterError, ConfigurationError, FrameworkError
 
-from ..config import redact
-from ..errors import translate
-from ..schema_sync import describe_diff
+from ..._request.errors import translate
+from ...config import redact
+from ..state import MIGRATION_HINT
+from ..sync import describe_diff
 from .connection import database_exists, migration_connection
 from .constraints import add_column_checks, create_everything, drop_column_checks
 from .environment import SESSION_KEY, MigrationSession, include_object
@@ -37,6 +38,10 @@ from .project import VERSION_TABLE, MigrationProject
 from .review import Review, summarize
 
 _HARMLESS = ("remove_table", "remove_index")  # extra tables/indexes never break the application
+_STAMP_HINT = (
+    " — this database already has tables made by the automatic sync; if they match a revision, "
+    "mark it with m migrate stamp REVISION instead"
+)
 
 
 @dataclass(frozen=True)
@@ -238,6 +243,29 @@ class Migrations:
             await self.stamp(script.revision)
             return Written(script, changes, stamped=True)
         return Written(script, changes)
+
+    async def verify(self) -> None:
+        """Start-up's promise: the database is at the latest revision and matches the DocTypes.
+
+        Raises ``ConfigurationError`` saying which command fixes it (``m migrate upgrade`` when
+        revisions are pending, ``m migrate revision`` when the DocTypes changed since the last one)."""
+        status = await self.status()
+        if not status.at_head:
+            at = ", ".join(status.current) or "no revision (empty or never migrated)"
+            names = ", ".join(label(s) for s in status.pending[:3])
+            more = f" and {len(status.pending) - 3} more" if len(status.pending) > 3 else ""
+            raise ConfigurationError(
+                f"the database {self.database} is at {at} but the project's migrations are at "
+                f"{', '.join(status.heads)}; {len(status.pending)} to apply ({names}{more}): "
+                "run m migrate upgrade"
+                + ("" if status.current or not await self.has_tables() else _STAMP_HINT)
+            )
+        drift = await self.drift()
+        if drift:
+            raise ConfigurationError(
+                f"the database {self.database} is at the latest migration but the DocTypes "
+                f"changed since: {'; '.join(drift)}. To apply the changes, {MIGRATION_HINT}"
+            )
 
     async def has_tables(self) -> bool:
         """Whether the database holds any of the tables the migrations manage."""

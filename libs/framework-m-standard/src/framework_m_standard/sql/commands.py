@@ -1,6 +1,7 @@
 """``m migrate``: the SQL schema's history — status, upgrade, downgrade, revision, history, stamp.
 
-It loads the same settings, apps and adapters as start-up, so it migrates exactly the database and
+The SQL package brings this command itself, through the ``framework_m.cli_commands`` entry point any
+package uses (as it brings its adapters through ``framework_m.adapters.*``). It loads the same settings, apps and adapters as start-up, so it migrates exactly the database and
 DocTypes the application would use. Questions (a plausible rename, a column about to be dropped) are asked
 on the terminal; without one, ``--yes`` and ``--rename`` answer them, and anything unanswered stops the
 command instead of guessing. Exit codes: 0 done, 1 a framework error (one ``error:`` line), 2 bad
@@ -25,7 +26,7 @@ from framework_m_core.registry import MetaRegistry
 
 # SQLAlchemy and Alembic are imported only when a migrate command runs, so `m --help` stays fast.
 if TYPE_CHECKING:
-    from ..sql.migrations import Migrations
+    from .migrations import Migrations
 
 T = TypeVar("T")
 Json = Annotated[bool, Parameter(name="--json", negative="")]
@@ -40,8 +41,8 @@ def _write(text: str) -> None:
 
 @asynccontextmanager
 async def _open() -> AsyncIterator[Migrations]:
-    from ..sql.migrations import MigrationProject, Migrations, migrations_directory
-    from ..sql.schema_manager import SqlSchemaManager
+    from .migrations import MigrationProject, Migrations
+    from .schema_manager import SqlSchemaManager
 
     settings = load_settings()
     registry = MetaRegistry.discover(settings.apps)
@@ -54,8 +55,8 @@ async def _open() -> AsyncIterator[Migrations]:
                 f"m migrate manages SQL databases, but the schema_manager adapter is "
                 f"{chosen.name!r} ({chosen.distribution or 'built in'}), which keeps its own schema"
             )
-        directory = migrations_directory(settings, manager.db.config)
-        yield Migrations(MigrationProject(manager.db, tuple(registry.metas()), directory), _write)
+        project = MigrationProject(manager.db, tuple(registry.metas()), manager.migrations)
+        yield Migrations(project, _write)
     finally:
         await container.aclose()
 
@@ -92,7 +93,7 @@ def status(*, as_json: Json = False) -> int:
     as_json
         Print the status as JSON (for scripts).
     """
-    from ..sql.migrations.progress import label
+    from ._schema.migrations.progress import label
 
     report = _run(lambda m: m.status())
     if as_json:
@@ -257,9 +258,7 @@ def revision(
         DocType.old_field=new_field: a known rename, applied without asking (repeatable).
         Renames Studio recorded in the migrations directory's renames.toml are applied too.
     """
-    from ..sql.migrations import RenameHint, Review
-    from ..sql.migrations.project import doctype_tables
-    from ..sql.migrations.review import RECORDED_RENAMES, recorded_renames
+    from .migrations import RECORDED_RENAMES, RenameHint, Review, doctype_tables, recorded_renames
 
     hints = [RenameHint.parse(text) for text in rename]
 

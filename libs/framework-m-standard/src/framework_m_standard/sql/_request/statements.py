@@ -17,8 +17,9 @@ from typing import Any
 
 from framework_m_core.types import Record
 
+from .codecs import Codec
 from .connections import Connection
-from .dialects import Codec, Dialect
+from .dialects import Dialect
 from .errors import refused_value, translated
 from .tables import DELETED_AT, Table
 

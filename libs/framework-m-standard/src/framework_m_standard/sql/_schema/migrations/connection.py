@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from framework_m_core.errors import ConfigurationError
 
-from ..database import DEFAULT_BIND, SqlDatabase
-from ..engine import SqlConnection
-from ..errors import translated
+from ..._request.errors import translated
+from ...database import DEFAULT_BIND, SqlDatabase
+from ..engine import WRITE_OPTION, driver_connection
 
 
 def database_exists(db: SqlDatabase) -> bool:
@@ -37,21 +38,21 @@ def database_exists(db: SqlDatabase) -> bool:
     return name in ("", ":memory:") or name.startswith("file:") or Path(name).exists()
 
 
-async def _pragma(conn: SqlConnection, statement: str) -> None:
+async def _pragma(conn: AsyncConnection, statement: str) -> None:
     """A PRAGMA on the raw driver connection: through SQLAlchemy it would start a transaction first,
     and ``foreign_keys`` is ignored inside one."""
-    driver = await conn.driver_connection()
+    driver = await driver_connection(conn)
     cursor = await driver.execute(f"PRAGMA {statement}")
     await cursor.close()
 
 
-async def _dangling_references(conn: SqlConnection) -> list[str]:
+async def _dangling_references(conn: AsyncConnection) -> list[str]:
     rows = [tuple(row) for row in await conn.exec_driver_sql("PRAGMA foreign_key_check")]
     return [f"{table} row {rowid} → {parent}" for table, rowid, parent, *_ in rows[:5]]
 
 
 @asynccontextmanager
-async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator[SqlConnection]:
+async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator[AsyncConnection]:
     """A connection of the default database inside one transaction, committed when the block ends
     without an error and rolled back otherwise. ``write=True`` takes SQLite's write lock up front
     (``BEGIN IMMEDIATE``) and suspends foreign-key enforcement as described above."""
@@ -68,9 +69,9 @@ async def migration_connection(db: SqlDatabase, *, write: bool) -> AsyncIterator
             if sqlite and write:
                 await _pragma(conn, "foreign_keys = OFF")
             if write:
-                await conn.execution_options(framework_m_write=True)
+                await conn.execution_options(**{WRITE_OPTION: True})
             with translated("schema"):
-                async with conn.transaction():
+                async with conn.begin():
                     yield conn
                     if sqlite and write:
                         dangling = await _dangling_references(conn)

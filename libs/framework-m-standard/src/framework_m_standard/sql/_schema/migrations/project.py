@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from framework_m_core.composition import Settings
 from framework_m_core.meta import DocTypeMeta
 
-from ..config import DatabaseConfig
-from ..database import DEFAULT_BIND, SqlDatabase
-from ..names import child_table, parent_table
-from ..schema_manager import SqlSchemaManager
+from ..._request.names import child_table, parent_table
+from ...database import DEFAULT_BIND, SqlDatabase
 
 if TYPE_CHECKING:  # Alembic and SQLAlchemy are imported where they are used: a start-up that
     import sqlalchemy as sa  # needs no migration never loads them
@@ -33,16 +30,6 @@ SCRIPT_LOCATION = Path(__file__).parent
 FILE_TEMPLATE = "%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s"
 
 
-def migrations_directory(settings: Settings, config: DatabaseConfig) -> Path:
-    """The project's revision directory; a relative ``[database] migrations`` is taken from the
-    directory of framework_config.toml (the current directory without one), like the SQLite file."""
-    path = Path(config.migrations).expanduser()
-    if path.is_absolute():
-        return path
-    base = settings.path.parent if settings.path is not None else Path.cwd()
-    return base / path
-
-
 def target_metadata(db: SqlDatabase, metas: Sequence[DocTypeMeta]) -> sa.MetaData:
     """The schema of the default database: the framework's own tables and every DocType stored there.
 
@@ -53,7 +40,7 @@ def target_metadata(db: SqlDatabase, metas: Sequence[DocTypeMeta]) -> sa.MetaDat
     from ..ddl import sa_tables
 
     metadata = sa.MetaData()
-    sa_tables(SqlSchemaManager(db).tables_by_bind(metas).get(DEFAULT_BIND, []), metadata)
+    sa_tables(db.tables_by_bind(metas).get(DEFAULT_BIND, []), metadata)
     return metadata
 
 

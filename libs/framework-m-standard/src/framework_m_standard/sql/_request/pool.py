@@ -1,9 +1,10 @@
-"""A connection pool with the settings of ``[database]``: size, overflow, timeout, recycle, pre-ping.
+"""The pool interface of ``SqlTransaction``, and the small pool SQLite's file connections come from.
 
-Up to ``size`` idle connections are kept; up to ``overflow`` more are opened under load and closed
-when they come back. A checkout waits at most ``timeout`` seconds for a connection. A connection older
-than ``recycle`` seconds is replaced at checkout, and with ``pre_ping`` each checkout first checks
-that the connection still answers. Connections that come back broken or inside a transaction that
+PostgreSQL uses asyncpg's pool (``postgres_pool.py``). SQLite has no server to pool connections for:
+a handful of file connections serve concurrent readers while writers queue on the database's write
+lock, and ``Pool`` keeps them — up to ``size`` idle, ``overflow`` more under load closed when they come
+back, checkouts bounded by ``timeout``, connections older than ``recycle`` seconds replaced and, with
+``pre_ping``, each checked at checkout. Connections that come back broken or inside a transaction that
 cannot be rolled back are closed, never reused.
 """
 
@@ -15,9 +16,31 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from framework_m_core.errors import AdapterError
+
+if TYPE_CHECKING:
+    from .connections import Connection
+
+
+class ConnectionPool(Protocol):
+    """What ``SqlTransaction`` needs of a pool: connections out and back, counts, and shutdown."""
+
+    limits: PoolLimits
+    label: str
+
+    @property
+    def checked_out(self) -> int: ...
+
+    @property
+    def idle(self) -> int: ...
+
+    async def acquire(self) -> Connection: ...
+
+    async def release(self, conn: Any) -> None: ...
+
+    async def dispose(self) -> None: ...
 
 
 class Pooled(Protocol):
@@ -48,6 +71,16 @@ class PoolLimits:
     timeout: float = 30.0
     recycle: float = -1  # seconds; negative: never
     pre_ping: bool = False
+    idle_timeout: float = 300.0  # PostgreSQL: seconds a connection may stay idle; 0: forever
+
+
+def exhausted(limits: PoolLimits, label: str) -> AdapterError:
+    """The error of a checkout that found no connection free within ``limits.timeout``."""
+    return AdapterError(
+        f"no database connection free within {limits.timeout:g} s (pool {label!r}: "
+        f"{limits.size} + {limits.overflow} overflow, all in use); raise "
+        "[database] pool_size / max_overflow or shorten the transactions"
+    )
 
 
 async def to_completion(work: Awaitable[None]) -> None:
@@ -128,12 +161,7 @@ class Pool(Generic[C]):
         except TimeoutError:
             if waiter.done() and not waiter.cancelled():
                 return  # woken in the same loop turn as the timeout (Python >= 3.12 says timeout)
-            limits = self.limits
-            raise AdapterError(
-                f"no database connection free within {limits.timeout:g} s (pool {self.label!r}: "
-                f"{limits.size} + {limits.overflow} overflow, all in use); raise "
-                "[database] pool_size / max_overflow or shorten the transactions"
-            ) from None
+            raise exhausted(self.limits, self.label) from None
         finally:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
