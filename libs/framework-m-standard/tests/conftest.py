@@ -1,11 +1,13 @@
-"""Shared fixtures of the standard package's tests: a reachable PostgreSQL (or a clear failure in CI),
-and fresh SQL storage on SQLite and on PostgreSQL for tests that must hold on both."""
+"""Shared fixtures of the standard package's tests (grouped by concern in ``sql/``, ``web/``,
+``identity/`` and ``cli/``): a reachable PostgreSQL (or a clear failure in CI), fresh SQL storage on
+SQLite and on PostgreSQL for tests that must hold on both, and the check of the command line's errors."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,10 @@ from framework_m_standard.sql.testing import (
     POSTGRES_URL_ENV,
     PostgresProvider,
     SqliteProvider,
-    postgres_database,
+    create_database,
+    drop_database,
 )
+from framework_m_standard.sql.testing import postgres_database as new_database
 
 SQL_BACKENDS = ("sqlite", "postgresql")
 
@@ -83,5 +87,33 @@ async def database_url(database_server: str) -> AsyncIterator[str]:
     if database_server.startswith("sqlite"):
         yield database_server
         return
-    async with postgres_database(database_server) as url:
+    async with new_database(database_server) as url:
         yield url
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards — for tests outside an event
+    loop (those that drive ``m`` in a subprocess)."""
+    url = asyncio.run(create_database(postgres_url, "fm_cli"))
+    try:
+        yield url
+    finally:
+        asyncio.run(drop_database(postgres_url, url))
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
+    """``m``'s promise for a failure: exit ``code``, no traceback, one ``error: …`` line on stderr
+    (returned)."""
+    assert result.returncode == code, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def one_line_error() -> Callable[[subprocess.CompletedProcess[str], int], str]:
+    """The check of ``m``'s one-line errors (see ``_one_line_error``)."""
+    return _one_line_error

@@ -99,16 +99,29 @@ def database_url(admin_url: str, database: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{database}"
 
 
-@asynccontextmanager
-async def postgres_database(admin_url: str, prefix: str = "fm_test") -> AsyncIterator[str]:
-    """A new, empty database on the server of ``admin_url``: yields its URL, drops it afterwards
-    (``WITH (FORCE)``, so connections a failed test left open do not keep it alive)."""
+async def create_database(admin_url: str, prefix: str = "fm_test") -> str:
+    """A new, empty database on the server of ``admin_url``, named uniquely after ``prefix``; its URL.
+    Drop it with ``drop_database`` (``postgres_database`` does both around a block)."""
     name = unique_name(prefix)
     await admin(admin_url, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    return database_url(admin_url, name)
+
+
+async def drop_database(admin_url: str, url: str) -> None:
+    """Drop the database of ``url`` (``WITH (FORCE)``, so connections a failed test left open do not
+    keep it alive)."""
+    name = url.rsplit("/", 1)[1]
+    await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def postgres_database(admin_url: str, prefix: str = "fm_test") -> AsyncIterator[str]:
+    """A new, empty database on the server of ``admin_url``: yields its URL, drops it afterwards."""
+    url = await create_database(admin_url, prefix)
     try:
-        yield database_url(admin_url, name)
+        yield url
     finally:
-        await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_database(admin_url, url)
 
 
 def _confined_to(schema: str) -> dict[str, str]:

@@ -4,24 +4,23 @@ out), against a real SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine as create_engine
+
+OneLineError = Callable[[subprocess.CompletedProcess[str], int], str]
+"""The ``one_line_error`` fixture (conftest.py)."""
 
 M = Path(sys.executable).parent / "m"
-EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "invoicing.py"
+EXAMPLE = Path(__file__).parents[4] / "docs" / "examples" / "invoicing.py"
 
 DATA = """
 import asyncio, json, sys
@@ -131,16 +130,7 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout
 
 
-def one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
-    assert result.returncode == code, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
-
-
-def walk_through(project: Project) -> None:
+def walk_through(project: Project, one_line_error: OneLineError) -> None:
     """The documented workflow: first revision, upgrade, rows, a rename, up and down again."""
     assert "no migrations yet" in ok(project.m("status"))
     wrote = ok(project.m("revision", "--autogenerate", "-m", "initial"))
@@ -187,33 +177,15 @@ def walk_through(project: Project) -> None:
     assert ok(project.m("status")).endswith("up to date\n")
 
 
-def test_migrate_walkthrough_on_sqlite(tmp_path: Path) -> None:
-    walk_through(Project(tmp_path))
+def test_migrate_walkthrough_on_sqlite(tmp_path: Path, one_line_error: OneLineError) -> None:
+    walk_through(Project(tmp_path), one_line_error)
     assert (tmp_path / "framework_m.sqlite3").is_file()
 
 
-async def _admin(postgres_url: str, statement: str) -> None:
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(sa.text(statement))
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-def postgres_database(postgres_url: str) -> Iterator[str]:
-    """A uniquely named, empty PostgreSQL database, dropped afterwards."""
-    name = f"fm_cli_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(postgres_url, f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    try:
-        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        asyncio.run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def test_migrate_walkthrough_on_postgresql(tmp_path: Path, postgres_database: str) -> None:
-    walk_through(Project(tmp_path, postgres_database))
+def test_migrate_walkthrough_on_postgresql(
+    tmp_path: Path, postgres_database: str, one_line_error: OneLineError
+) -> None:
+    walk_through(Project(tmp_path, postgres_database), one_line_error)
     assert not (tmp_path / "framework_m.sqlite3").exists()
 
 
@@ -265,19 +237,21 @@ def test_rename_hints_answer_without_a_terminal(tmp_path: Path) -> None:
     ],
 )
 def test_errors_are_one_line_with_honest_exit_codes(
-    tmp_path: Path, args: tuple[str, ...], code: int, expected: str
+    tmp_path: Path, args: tuple[str, ...], code: int, expected: str, one_line_error: OneLineError
 ) -> None:
     assert expected in one_line_error(Project(tmp_path).m(*args), code)
 
 
-def test_an_unknown_revision_is_one_line(tmp_path: Path) -> None:
+def test_an_unknown_revision_is_one_line(tmp_path: Path, one_line_error: OneLineError) -> None:
     project = Project(tmp_path)
     ok(project.m("revision", "--autogenerate", "-m", "initial"))
     line = one_line_error(project.m("upgrade", "nosuchrev"), 1)
     assert "nosuchrev" in line
 
 
-def test_other_persistence_is_named_not_migrated(tmp_path: Path) -> None:
+def test_other_persistence_is_named_not_migrated(
+    tmp_path: Path, one_line_error: OneLineError
+) -> None:
     project = Project(tmp_path)
     (tmp_path / "framework_config.toml").write_text(
         textwrap.dedent(

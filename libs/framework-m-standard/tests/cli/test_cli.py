@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ import pytest
 from framework_m_core.composition import PORTS
 
 M = Path(sys.executable).parent / "m"
+
+OneLineError = Callable[[subprocess.CompletedProcess[str], int], str]
+"""The ``one_line_error`` fixture (conftest.py)."""
 
 
 def run_m(
@@ -31,15 +35,6 @@ def run_m(
         timeout=60,
         check=False,
     )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
-    assert result.returncode == code, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def test_version_names_standard_and_core(tmp_path: Path) -> None:
@@ -84,22 +79,28 @@ def test_info_json_reports_choices_and_configuration(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("info", "--bogus"), ("no-such-command",), ("info", "extra")])
-def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
-    assert_one_line_error(run_m(*args, cwd=tmp_path), 2)
+def test_bad_arguments_exit_2_with_one_line(
+    tmp_path: Path, args: tuple[str, ...], one_line_error: OneLineError
+) -> None:
+    one_line_error(run_m(*args, cwd=tmp_path), 2)
 
 
-def test_bad_configuration_file_exits_1_naming_the_file(tmp_path: Path) -> None:
+def test_bad_configuration_file_exits_1_naming_the_file(
+    tmp_path: Path, one_line_error: OneLineError
+) -> None:
     (tmp_path / "framework_config.toml").write_text("apps = [\n")
 
-    line = assert_one_line_error(run_m("info", cwd=tmp_path), 1)
+    line = one_line_error(run_m("info", cwd=tmp_path), 1)
 
     assert f"{tmp_path / 'framework_config.toml'}: invalid TOML" in line
 
 
-def test_bad_configuration_from_environment_exits_1_naming_the_variable(tmp_path: Path) -> None:
+def test_bad_configuration_from_environment_exits_1_naming_the_variable(
+    tmp_path: Path, one_line_error: OneLineError
+) -> None:
     result = run_m("info", cwd=tmp_path, env={"FRAMEWORK_M_ADAPTERS__REPOSITORY": "nosuch"})
 
-    line = assert_one_line_error(result, 1)
+    line = one_line_error(result, 1)
     assert "FRAMEWORK_M_ADAPTERS__REPOSITORY" in line
     assert "'nosuch', which is not installed" in line
 
