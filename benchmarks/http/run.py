@@ -58,8 +58,8 @@ How the hand-written side is kept like-for-like (handwritten.py):
     fm_outbox event in one transaction, then the event marked published in a second one; update =
     UPDATE ... SET version = version + 1 (checked against the sent version, if any) RETURNING the
     row, an fm_outbox event in the same transaction, then the event marked published;
-  - pools of the same capacity (asyncpg's 1..30; the framework's 10 kept + 20 overflow), both
-    giving connections back without a reset query (an open transaction is rolled back);
+  - the same pool, asyncpg's, of the same capacity (1..30 there; the framework's pool_size 10 +
+    max_overflow 20), both giving connections back without a reset query;
   - reads without BEGIN/COMMIT on both sides.
 What only the framework does (its cost is in its figures): the authentication middleware's strategy
 chain, the Kernel's permission checks, controller hooks and pydantic validation of the document on

@@ -113,7 +113,9 @@ class PostgresPool:
             if remaining <= 0:
                 raise exhausted(self.limits, self.label)
             try:
-                lease = await pool.acquire(timeout=remaining)
+                # asyncio.timeout, not asyncpg's timeout= (a task of its own per checkout).
+                async with asyncio.timeout(remaining):
+                    lease = await pool.acquire()
             except TimeoutError:
                 raise exhausted(self.limits, self.label) from None
             except asyncpg_errors() as exc:  # opening a new connection failed
@@ -139,12 +141,19 @@ class PostgresPool:
 
     async def release(self, conn: PostgresConnection) -> None:
         """Give ``conn`` back (rolled back first if a transaction is open; closed if it is broken,
-        too old or the pool is disposed). Completes even if the caller is cancelled meanwhile."""
-        await to_completion(self._give_back(conn))
-
-    async def _give_back(self, conn: PostgresConnection) -> None:
+        too old or the pool is disposed). Completes even if the caller is cancelled meanwhile: the
+        common case by asyncpg's own shielded release, the others run to their end here."""
         if conn not in self._leased:
             return
+        if conn.broken or conn.in_transaction or self._disposed or self._expired(conn):
+            await to_completion(self._settle(conn))
+            return
+        lease, conn.lease = conn.lease, None
+        self._leased.discard(conn)
+        await self._pool.release(lease)
+
+    async def _settle(self, conn: PostgresConnection) -> None:
+        """Give back a connection that needs more than asyncpg's release: a roll-back, or closing."""
         if not conn.broken and conn.in_transaction:
             try:
                 await conn.rollback()
