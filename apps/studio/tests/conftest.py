@@ -1,4 +1,6 @@
-"""Shared fixtures of Studio's tests: the framework's wheels, built once per test session."""
+"""Shared fixtures and helpers of Studio's tests: the framework's wheels, built once per test session
+(and copied into a directory of each module's own), commands run in a clean environment, and what a
+command wrote."""
 
 from __future__ import annotations
 
@@ -48,3 +50,18 @@ def framework_wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for package in ("framework-m-core", "framework-m-standard", "framework-m"):
         run(uv(), "build", "-q", "--wheel", "--package", package, "--out-dir", out)
     return out
+
+
+@pytest.fixture(scope="module")
+def wheels(framework_wheels: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The framework's wheels, copied into a directory of the test module's own (its builds join
+    them)."""
+    out = tmp_path_factory.mktemp("wheels")
+    for wheel in framework_wheels.glob("*.whl"):
+        shutil.copy(wheel, out)
+    return out
+
+
+def tree(path: Path) -> list[str]:
+    """Everything below ``path``, files and directories, relative to it and sorted."""
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*"))

@@ -45,3 +45,10 @@ def test_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for token in issued:
         s.verify(token)
     assert len(s._verified) == 3
+
+
+def test_an_api_key_never_starts_like_a_command_line_option() -> None:
+    # `m apikey revoke <key:secret>` reads a leading "-" as an option: ids are hex.
+    ids = {tokens.new_key_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(len(key) == 20 and not key.startswith("-") and int(key, 16) >= 0 for key in ids)

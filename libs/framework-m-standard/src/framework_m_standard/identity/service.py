@@ -28,7 +28,7 @@ from .config import AuthConfig
 from .doctypes import ApiKey, AuthSession, User, UserPassword
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
 from .queries import SYSTEM, ids_where
-from .tokens import TokenSigner, digest, new_secret
+from .tokens import TokenSigner, digest, new_key_id, new_secret
 
 BAD_LOGIN = "invalid email or password"
 NO_SUCH_USER = "\u0000 no user"  # not a valid email, so never a user's name
@@ -283,7 +283,7 @@ class IdentityService:
             SYSTEM,
             ApiKey,
             {
-                "key": new_secret()[:20],
+                "key": new_key_id(),
                 "user": user.user_id,
                 "label": label,
                 "secret_digest": digest(secret),

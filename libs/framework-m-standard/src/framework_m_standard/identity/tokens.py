@@ -109,5 +109,11 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_key_id() -> str:
+    """An API key's public id: hex, so a key (``id:secret``) never starts with ``-``, which a command
+    line such as ``m apikey revoke`` would read as an option."""
+    return secrets.token_hex(10)
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
